@@ -1,0 +1,3 @@
+from gk_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,305 @@
+"""Sync stamps, written by one SQLAlchemy flush hook (SYNC.md §3.2, §3.3, §3.5, §3.8).
+
+Every insert, update or delete of a synced record through a :class:`VaultSession` gets, in the
+same transaction:
+
+- a new dot ``(device_id, counter)``: the counter is per device, persisted and monotonic;
+- the record's version vector with ``vv[device] = counter`` and a new local ``change_seq``;
+- for every field written, its value siblings replaced by one sibling stamped with the dot and a
+  hybrid-logical-clock time (48-bit ms, 16-bit counter, never going backwards);
+- a delete writes ``_deleted = true`` and NULL into every field, with the same dot.
+
+A session without a :class:`SyncContext` refuses to flush synced records, so no write path can
+skip the stamps. Services never think about sync.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import enum
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.orm import Session
+
+from gk_desktop.storage.models import Base, FieldVersion, RecordClock
+
+META_DEVICE_ID = "device_id"
+META_DOT_COUNTER = "dot_counter"
+META_CHANGE_SEQ = "change_seq"
+META_HLC = "hlc_last"
+DELETED_FIELD = "_deleted"
+HLC_COUNTER_BITS = 16
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def encode_value(value: Any) -> str:
+    """Canonical JSON of a field value."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"b64": base64.b64encode(bytes(value)).decode("ascii")}
+    raise TypeError(f"cannot stamp a value of type {type(value).__name__}")
+
+
+@dataclass
+class SyncContext:
+    """The device's sync identity and counters, loaded when the vault opens."""
+
+    device_id: str
+    dot_counter: int = 0
+    change_seq: int = 0
+    hlc_last: int = 0
+    wall_ms: Callable[[], int] = field(default=lambda: time.time_ns() // 1_000_000, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def next_dot(self) -> int:
+        with self._lock:
+            self.dot_counter += 1
+            return self.dot_counter
+
+    def next_change_seq(self) -> int:
+        with self._lock:
+            self.change_seq += 1
+            return self.change_seq
+
+    def hlc_now(self) -> int:
+        """Send/local event rule of the HLC: max(wall, last) with a counter for ties."""
+        with self._lock:
+            wall = self.wall_ms()
+            last_ms, last_c = self.hlc_last >> HLC_COUNTER_BITS, self.hlc_last & 0xFFFF
+            if wall > last_ms:
+                new = wall << HLC_COUNTER_BITS
+            elif last_c < 0xFFFF:
+                new = (last_ms << HLC_COUNTER_BITS) | (last_c + 1)
+            else:  # counter exhausted within one ms: move the logical ms on
+                new = (last_ms + 1) << HLC_COUNTER_BITS
+            self.hlc_last = new
+            return new
+
+    @classmethod
+    def load(cls, session_or_conn: Any) -> "SyncContext":
+        rows = dict(session_or_conn.execute(text("SELECT key, value FROM vault_meta")).all())
+        if META_DEVICE_ID not in rows:
+            raise RuntimeError("vault has no device id")
+        return cls(
+            device_id=rows[META_DEVICE_ID],
+            dot_counter=int(rows.get(META_DOT_COUNTER, 0)),
+            change_seq=int(rows.get(META_CHANGE_SEQ, 0)),
+            hlc_last=int(rows.get(META_HLC, 0)),
+        )
+
+    def persist(self, conn: Any) -> None:
+        upsert = text(
+            "INSERT INTO vault_meta(key, value) VALUES (:k, :v) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        )
+        conn.execute(
+            upsert,
+            [
+                {"k": META_DOT_COUNTER, "v": str(self.dot_counter)},
+                {"k": META_CHANGE_SEQ, "v": str(self.change_seq)},
+                {"k": META_HLC, "v": str(self.hlc_last)},
+            ],
+        )
+
+
+class VaultSession(Session):
+    """The only Session class used on the vault. Carries ``info["sync"]``."""
+
+
+class MissingSyncContext(RuntimeError):
+    pass
+
+
+def synced_fields(mapper_cls: type) -> list[str]:
+    unsynced = getattr(mapper_cls, "__unsynced_columns__", frozenset())
+    return [c.key for c in inspect(mapper_cls).column_attrs if c.key not in unsynced]
+
+
+def _is_synced(obj: Any) -> bool:
+    return bool(getattr(type(obj), "__synced__", False))
+
+
+@event.listens_for(VaultSession, "before_flush")
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    now = now_utc()
+    for obj in session.new:
+        if _is_synced(obj):
+            if obj.id is None:
+                from gk_desktop.storage.ids import uuid7_str
+
+                obj.id = uuid7_str()
+            if getattr(obj, "created_at", None) is None:
+                obj.created_at = now
+            obj.updated_at = now
+            # Python-side column defaults apply only at INSERT; apply them now so that the
+            # stamped value is the stored value.
+            for col in inspect(type(obj)).columns:
+                if getattr(obj, col.key, None) is None and col.default is not None and col.default.is_scalar:
+                    setattr(obj, col.key, col.default.arg)
+    for obj in session.dirty:
+        if _is_synced(obj) and session.is_modified(obj, include_collections=False):
+            obj.updated_at = now
+
+
+@event.listens_for(VaultSession, "after_flush")
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    writes: list[tuple[Any, str, dict[str, Any], bool]] = []  # (cls, id, fields, is_new/deleted)
+    for obj in session.new:
+        if _is_synced(obj):
+            state = inspect(obj)
+            values = {f: state.attrs[f].value for f in synced_fields(type(obj))}
+            writes.append((type(obj), obj.id, values, True))
+    for obj in session.dirty:
+        if not _is_synced(obj) or obj in session.deleted:
+            continue
+        state = inspect(obj)
+        changed = {
+            f: state.attrs[f].value
+            for f in synced_fields(type(obj))
+            if state.attrs[f].history.has_changes()
+        }
+        if changed:
+            writes.append((type(obj), obj.id, changed, False))
+    deletes = [(type(o), o.id) for o in session.deleted if _is_synced(o)]
+    if not writes and not deletes:
+        return
+    ctx: SyncContext | None = session.info.get("sync")
+    if ctx is None:
+        raise MissingSyncContext("synced records written without a sync context")
+    conn = session.connection()
+    for cls, row_id, values, is_new in writes:
+        _stamp(conn, ctx, cls.__tablename__, row_id, values, fresh=is_new, deleted=False)
+    for cls, row_id in deletes:
+        values: dict[str, Any] = {f: None for f in synced_fields(cls)}
+        values[DELETED_FIELD] = True
+        _stamp(conn, ctx, cls.__tablename__, row_id, values, fresh=False, deleted=True)
+    ctx.persist(conn)
+
+
+def _stamp(
+    conn: Any,
+    ctx: SyncContext,
+    table: str,
+    row_id: str,
+    values: dict[str, Any],
+    *,
+    fresh: bool,
+    deleted: bool,
+) -> None:
+    counter = ctx.next_dot()
+    hlc = ctx.hlc_now()
+    seq = ctx.next_change_seq()
+    clock_t = RecordClock.__table__
+    fv_t = FieldVersion.__table__
+    vv: dict[str, int] = {}
+    if not fresh:
+        row = conn.execute(
+            select(clock_t.c.vv_json).where(clock_t.c.table_name == table, clock_t.c.row_id == row_id)
+        ).first()
+        if row is not None:
+            vv = json.loads(row[0])
+    vv[ctx.device_id] = counter
+    vv_json = json.dumps(vv, sort_keys=True, separators=(",", ":"))
+    conn.execute(
+        text(
+            "INSERT INTO record_clock(table_name, row_id, vv_json, change_seq, deleted) "
+            "VALUES (:t, :r, :vv, :seq, :d) ON CONFLICT(table_name, row_id) DO UPDATE SET "
+            "vv_json = excluded.vv_json, change_seq = excluded.change_seq, deleted = excluded.deleted"
+        ),
+        {"t": table, "r": row_id, "vv": vv_json, "seq": seq, "d": deleted},
+    )
+    names = list(values)
+    if not fresh:
+        if deleted:
+            conn.execute(fv_t.delete().where(fv_t.c.table_name == table, fv_t.c.row_id == row_id))
+        else:
+            conn.execute(
+                fv_t.delete().where(
+                    fv_t.c.table_name == table, fv_t.c.row_id == row_id, fv_t.c.field.in_(names)
+                )
+            )
+    conn.execute(
+        fv_t.insert(),
+        [
+            {
+                "table_name": table,
+                "row_id": row_id,
+                "field": name,
+                "dot_device": ctx.device_id,
+                "dot_counter": counter,
+                "hlc": hlc,
+                "value_json": encode_value(values[name]),
+            }
+            for name in names
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def verify_stamps(session: Session, models: Iterable[type[Base]]) -> list[str]:
+    """Problems with the stamps of every synced row (empty when all is right).
+
+    Each row must have a record clock (not deleted, a non-empty version vector) and, for every
+    synced field, a sibling whose value equals the stored value.
+    """
+    problems: list[str] = []
+    clocks = {
+        (t, r): (json.loads(vv), d)
+        for t, r, vv, d in session.execute(
+            select(RecordClock.table_name, RecordClock.row_id, RecordClock.vv_json, RecordClock.deleted)
+        ).all()
+    }
+    siblings: dict[tuple[str, str, str], set[str]] = {}
+    for t, r, f, v in session.execute(
+        select(FieldVersion.table_name, FieldVersion.row_id, FieldVersion.field, FieldVersion.value_json)
+    ).all():
+        siblings.setdefault((t, r, f), set()).add(v)
+    for model in models:
+        table = model.__tablename__
+        fields = synced_fields(model)
+        cols = [getattr(model, "id")] + [getattr(model, f) for f in fields]
+        for row in session.execute(select(*cols)).all():
+            row_id = row[0]
+            clock = clocks.get((table, row_id))
+            if clock is None:
+                problems.append(f"{table}/{row_id}: no record clock")
+                continue
+            vv, deleted = clock
+            if not vv or deleted:
+                problems.append(f"{table}/{row_id}: empty or deleted clock")
+            for name, value in zip(fields, row[1:]):
+                if encode_value(value) not in siblings.get((table, row_id, name), set()):
+                    problems.append(f"{table}/{row_id}.{name}: no stamped value")
+    return problems
