@@ -1,0 +1,338 @@
+"""gk-cli: the headless face of the same services the GUI uses (contract: CLI.md, docs/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, NoReturn
+
+from gk_desktop import __version__
+from gk_desktop.errors import GkError, NoVaultError, UsageError, VaultExistsError
+from gk_desktop.i18n import _
+from gk_desktop.paths import VaultPaths, resolve_data_dir
+
+log = logging.getLogger("gk_desktop.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(_("Usage error: {message}").format(message=message) + "\n")
+        raise SystemExit(2)
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def _tty() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not _tty():
+        raise UsageError(
+            _("{env} is not set and there is no terminal to ask. Nothing was changed.").format(env=env)
+        )
+    first = getpass.getpass(prompt + ": ")
+    if confirm:
+        second = getpass.getpass(_("Repeat") + ": ")
+        if first != second:
+            raise UsageError(_("The two entries differ. Nothing was changed."))
+    if not first:
+        raise UsageError(_("No input. Nothing was changed."))
+    return first
+
+
+def _unlock_secret() -> tuple[str | None, str | None]:
+    """Passphrase, else recovery key from the environment, else ask for the passphrase."""
+    if os.environ.get("GK_PASSPHRASE"):
+        return os.environ["GK_PASSPHRASE"], None
+    if os.environ.get("GK_RECOVERY_KEY"):
+        return None, os.environ["GK_RECOVERY_KEY"]
+    return _secret("GK_PASSPHRASE", _("Passphrase")), None
+
+
+def _require_vault(data_dir: Path) -> None:
+    if not VaultPaths(data_dir).has_vault():
+        raise NoVaultError(
+            _("There is no vault in {path}. Create one with 'gk-cli init'.").format(path=data_dir)
+        )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], human: Callable[[], str]) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=_json_default) + "\n")
+    else:
+        sys.stdout.write(human() + "\n")
+
+
+def _json_default(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.asdict(obj)  # type: ignore[arg-type]
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(type(obj).__name__)
+
+
+def _recovery_text(printed: str) -> str:
+    return "\n".join([
+        _("Recovery key (write it down or print it, keep it sealed in the office safe):"),
+        "",
+        "    " + "  ".join(printed.split("-")[:7]),
+        "    " + "  ".join(printed.split("-")[7:]),
+        "",
+        _("Whoever holds it can open the vault. Without it a forgotten passphrase means the loss of all data."),
+    ])
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    data_dir = args.data_dir
+    if VaultPaths(data_dir).has_vault():
+        raise VaultExistsError(_("A vault already exists in {path}. Nothing was changed.").format(path=data_dir))
+    passphrase = _secret("GK_PASSPHRASE", _("New passphrase (at least 14 characters)"), confirm=True)
+    from gk_desktop.storage.keys import require_passphrase_policy, test_profile_enabled
+
+    require_passphrase_policy(passphrase)
+    if not test_profile_enabled():
+        sys.stderr.write(_("Measuring this computer for the key derivation (a few seconds) ...") + "\n")
+    printed = vault_admin.init_vault(data_dir, passphrase)
+    _setup_file_logging(data_dir)
+    log.info("vault created by gk-cli")
+    _emit(args, {"recovery_key": printed, "data_dir": str(data_dir)},
+          lambda: _("Vault created in {path}.").format(path=data_dir) + "\n\n" + _recovery_text(printed))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    passphrase, recovery = _unlock_secret()
+    info = vault_admin.vault_info(args.data_dir, passphrase, recovery)
+    payload = {
+        "data_dir": info.data_dir,
+        "schema_version": info.schema_version,
+        "sqlcipher_version": info.sqlcipher_version,
+        "kdf": dataclasses.asdict(info.kdf),
+        "device_id": info.device_id,
+        "counts": info.counts,
+        "vault_id": info.vault_id,
+        "backups": info.backups,
+        "last_backup": info.last_backup,
+    }
+
+    def human() -> str:
+        lines = [
+            _("Data folder: {v}").format(v=info.data_dir),
+            _("Schema version: {v}").format(v=info.schema_version),
+            _("SQLCipher: {v}").format(v=info.sqlcipher_version),
+            _("Key derivation: Argon2id, {mib} MiB, {t} passes, {p} lanes ({profile})").format(
+                mib=info.kdf.memory_kib // 1024, t=info.kdf.time_cost, p=info.kdf.parallelism, profile=info.kdf.profile),
+            _("Device id: {v}").format(v=info.device_id),
+            _("Backups: {n}, last: {last}").format(n=info.backups, last=info.last_backup or "-"),
+            _("Records:"),
+        ]
+        lines += [f"  {name}: {n}" for name, n in info.counts.items()]
+        return "\n".join(lines)
+
+    _emit(args, payload, human)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    passphrase, recovery = _unlock_secret()
+    result = vault_admin.check_vault(args.data_dir, passphrase, recovery)
+    payload = {
+        "ok": result.ok,
+        "quick_check": result.quick_check,
+        "cipher_integrity_check": result.cipher_integrity_check,
+        "settings_ok": result.settings_ok,
+        "stamp_problems": result.stamp_problems,
+    }
+
+    def human() -> str:
+        if result.ok:
+            return _("The vault is intact (database, encryption, settings and sync stamps checked).")
+        return _("The vault check found problems: {details}").format(
+            details="; ".join([result.quick_check] + result.cipher_integrity_check + result.stamp_problems[:5]))
+
+    _emit(args, payload, human)
+    return 0 if result.ok else 5
+
+
+def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    old = _secret("GK_PASSPHRASE", _("Current passphrase"))
+    new = _secret("GK_NEW_PASSPHRASE", _("New passphrase (at least 14 characters)"), confirm=True)
+    vault_admin.change_passphrase(args.data_dir, old, new)
+    _emit(args, {"recovery_key": None, "changed": True},
+          lambda: _("The passphrase was changed. The recovery key stays the same."))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    recovery = _secret("GK_RECOVERY_KEY", _("Recovery key"))
+    new = _secret("GK_NEW_PASSPHRASE", _("New passphrase (at least 14 characters)"), confirm=True)
+    printed = vault_admin.recover(args.data_dir, recovery, new)
+    _emit(args, {"recovery_key": printed},
+          lambda: _("The new passphrase is set. The recovery key that was used no longer works; here is the new one.")
+          + "\n\n" + _recovery_text(printed))
+    return 0
+
+
+def cmd_reissue(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    passphrase = _secret("GK_PASSPHRASE", _("Passphrase"))
+    printed = vault_admin.reissue_recovery_key(args.data_dir, passphrase)
+    _emit(args, {"recovery_key": printed},
+          lambda: _("A new recovery key was issued; the old one no longer opens the vault.") + "\n\n" + _recovery_text(printed))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    _require_vault(args.data_dir)
+    passphrase, recovery = _unlock_secret()
+    path = vault_admin.backup(args.data_dir, passphrase, recovery, to=Path(args.to) if args.to else None)
+    _emit(args, {"path": str(path)}, lambda: _("Backup written: {path}").format(path=path))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from gk_desktop.services import vault_admin
+
+    data_dir = args.data_dir
+    if VaultPaths(data_dir).has_vault() and not args.replace:
+        raise VaultExistsError(
+            _("A vault already exists in {path}. Use --replace to set it aside and restore.").format(path=data_dir))
+    passphrase, recovery = _unlock_secret()
+    new = os.environ.get("GK_NEW_PASSPHRASE") or None
+    device_id = vault_admin.restore(Path(args.file), data_dir, passphrase, recovery, new_passphrase=new,
+                                    replace_existing=args.replace)
+    _setup_file_logging(data_dir)
+    log.info("vault restored by gk-cli")
+    _emit(args, {"data_dir": str(data_dir), "device_id": device_id},
+          lambda: _("The backup was restored into {path}. This vault now counts as a new device for exchange.").format(path=data_dir))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gk_desktop.services import demo
+    from gk_desktop.storage.vault import open_vault
+
+    _require_vault(args.data_dir)
+    if args.clients < 0 or args.clients > 100_000:
+        raise UsageError(_("--clients must be between 0 and 100000."))
+    passphrase, recovery = _unlock_secret()
+    with open_vault(VaultPaths(args.data_dir), passphrase, recovery_key=recovery) as v:
+        result = demo.generate(v, args.clients, seed=args.seed)
+    _emit(args, {"clients": result.clients, "cases": result.cases, "contacts": result.contacts},
+          lambda: _("Demo data added: {c} clients, {k} cases, {n} interviews.").format(
+              c=result.clients, k=result.cases, n=result.contacts))
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gk-cli", description=_("gk-desktop on the command line (vault and data)."))
+    parser.add_argument("--data-dir", help=_("data folder (default: GK_DATA_DIR or the user data folder)"))
+    parser.add_argument("--version", action="version", version=f"gk-cli {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
+        p.set_defaults(func=func)
+        return p
+
+    add("init", cmd_init, _("create a new vault"))
+    add("info", cmd_info, _("show facts about the vault"))
+    add("check", cmd_check, _("check the vault's integrity without changing it"))
+    add("change-passphrase", cmd_change_passphrase, _("change the passphrase"))
+    add("recover", cmd_recover, _("set a new passphrase with the recovery key"))
+    add("reissue-recovery-key", cmd_reissue, _("issue a new recovery key"))
+    p = add("backup", cmd_backup, _("write an encrypted backup"))
+    p.add_argument("--to", metavar="FILE", help=_("backup file (default: backups/ in the data folder, rotated)"))
+    p = add("restore", cmd_restore, _("restore a backup into the data folder"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--replace", action="store_true", help=_("set an existing vault aside (never deleted)"))
+    p = add("demo", cmd_demo, _("add synthetic demo data"))
+    p.add_argument("--clients", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
+    return parser
+
+
+def _setup_file_logging(data_dir: Path) -> None:
+    from gk_desktop.logsetup import setup_logging
+
+    if data_dir.is_dir():
+        setup_logging(VaultPaths(data_dir).logs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from gk_desktop.hardening import disable_core_dumps
+
+    disable_core_dumps()
+    # No log output on the terminal unless a data folder's log file is set up.
+    logging.getLogger().addHandler(logging.NullHandler())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    args.data_dir = resolve_data_dir(args.data_dir)
+    if VaultPaths(args.data_dir).has_vault():
+        _setup_file_logging(args.data_dir)
+    try:
+        return args.func(args)
+    except GkError as exc:
+        log.warning("gk-cli %s ended with exit %d (%s)", args.command, exc.exit_code, type(exc).__name__)
+        _report_error(args, exc.message, exc.exit_code)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _report_error(args, _("Cancelled. Nothing was changed."), 1)
+        return 1
+    except Exception:  # noqa: BLE001 - one place reports unexpected errors
+        log.exception("gk-cli %s failed unexpectedly", args.command)
+        _report_error(args, _("An unexpected error occurred. Details (without personal data) are in the log."), 1)
+        return 1
+
+
+def _report_error(args: argparse.Namespace, message: str, code: int) -> None:
+    sys.stderr.write(_("Error: {message}").format(message=message) + "\n")
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pure rules, enumerations and dataclasses: no I/O, no SQLAlchemy, no Qt."""

@@ -1,0 +1,39 @@
+"""Enumerations of DOMAIN.md §4 used by the first schema (the later issues add the rest)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Gender(enum.StrEnum):
+    WEIBLICH = "WEIBLICH"
+    MAENNLICH = "MAENNLICH"
+    DIVERS = "DIVERS"
+    KEINE_ANGABE = "KEINE_ANGABE"
+
+
+class CasePhase(enum.StrEnum):
+    ERSTKONTAKT = "ERSTKONTAKT"
+    KLAERUNG = "KLAERUNG"
+    ASSESSMENT = "ASSESSMENT"
+    HILFEPLANUNG = "HILFEPLANUNG"
+    UMSETZUNG = "UMSETZUNG"
+    MONITORING = "MONITORING"
+    EVALUATION = "EVALUATION"
+    ABGESCHLOSSEN = "ABGESCHLOSSEN"
+    RUHEND = "RUHEND"
+
+
+class CaseType(enum.StrEnum):
+    CASE_MANAGEMENT = "CASE_MANAGEMENT"
+    KURZBERATUNG = "KURZBERATUNG"
+
+
+class ContactType(enum.StrEnum):
+    PERSOENLICH = "PERSOENLICH"
+    AUFSUCHEND = "AUFSUCHEND"
+    TELEFONISCH = "TELEFONISCH"
+    VIDEO_MESSENGER = "VIDEO_MESSENGER"
+    BEGLEITUNG = "BEGLEITUNG"
+    FALLKONFERENZ = "FALLKONFERENZ"
+    SCHRIFTVERKEHR = "SCHRIFTVERKEHR"
