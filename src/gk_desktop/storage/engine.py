@@ -1,7 +1,7 @@
 """Opening the case database: only ``sqlcipher3``, a raw key, and settings asserted at every open.
 
 ``create_engine("sqlite://", module=sqlcipher3, creator=..., poolclass=StaticPool)``: the
-``sqlite+pysqlcipher`` URL dialect sends its own ``pragma key`` first and cannot take a raw key.
+pysqlcipher URL dialect of SQLAlchemy sends its own ``pragma key`` first and cannot take a raw key.
 One long-lived connection serves the process; locking disposes the engine.
 """
 
