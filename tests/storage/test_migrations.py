@@ -62,3 +62,18 @@ def test_schema_matches_models(open_vault) -> None:
     with open_vault.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata)
     assert diff == []
+
+
+def test_vault_from_a_newer_program_is_refused(new_vault) -> None:
+    from conftest import PASSPHRASE
+
+    from gk_desktop.errors import IntegrityError
+
+    paths, _ = new_vault
+    with open_vault(paths, PASSPHRASE) as v:
+        with v.engine.begin() as c:
+            c.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    before = paths.db.read_bytes()
+    with pytest.raises(IntegrityError, match="neueren Version"):
+        open_vault(paths, PASSPHRASE)
+    assert paths.db.read_bytes() == before

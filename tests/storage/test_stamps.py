@@ -144,3 +144,24 @@ def test_case_and_contact_stamped_with_their_own_dots(open_vault) -> None:
         contact = s.execute(select(Contact)).scalar_one()
         # Stored and stamped as UTC.
         assert contact.at == dt.datetime(2026, 5, 1, 8, tzinfo=dt.timezone.utc)
+
+
+def test_bulk_writes_on_synced_tables_are_refused(open_vault) -> None:
+    from sqlalchemy import delete, insert, update
+
+    from gk_desktop.storage.stamps import UnstampedWriteError
+
+    demo.generate(open_vault, 2, seed=3)
+    with open_vault.session() as s:
+        for stmt in (
+            insert(Client).values(id="x", case_code="GK-26-BULK01", first_name="a", last_name="b",
+                                  birth_date=dt.date(2000, 1, 1), created_at=dt.datetime.now(dt.timezone.utc),
+                                  updated_at=dt.datetime.now(dt.timezone.utc)),
+            update(Client).values(first_name="bulk"),
+            delete(Contact),
+        ):
+            with pytest.raises(UnstampedWriteError):
+                s.execute(stmt)
+        s.rollback()
+    with open_vault.session() as s:
+        assert verify_stamps(s, SYNCED_MODELS) == []

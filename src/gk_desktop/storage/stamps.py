@@ -149,6 +149,28 @@ def _is_synced(obj: Any) -> bool:
     return bool(getattr(type(obj), "__synced__", False))
 
 
+class UnstampedWriteError(RuntimeError):
+    """A bulk INSERT/UPDATE/DELETE on a synced table would bypass the sync stamps."""
+
+
+@event.listens_for(VaultSession, "do_orm_execute")
+def _refuse_bulk_writes(state: Any) -> None:
+    # ``session.execute(insert(Client)...)`` and friends skip the unit of work, and with it the
+    # flush hook: refuse them on synced tables, so no write path can skip the stamps.
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name in synced_table_names():
+        raise UnstampedWriteError(f"bulk {state.statement.__visit_name__} on synced table {name}")
+
+
+def synced_table_names() -> frozenset[str]:
+    return frozenset(
+        m.class_.__tablename__ for m in Base.registry.mappers if getattr(m.class_, "__synced__", False)
+    )
+
+
 @event.listens_for(VaultSession, "before_flush")
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     now = now_utc()
