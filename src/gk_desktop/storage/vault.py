@@ -239,15 +239,11 @@ def open_vault(
                 raise IntegrityError(
                     _("The vault was written by a newer version of this program. Please update the program.")
                 )
-            if read_only or not migrate:
-                raise IntegrityError(
-                    _("The vault needs a schema update, which this command does not do. "
-                      "Open it once with the program or a data command.")
-                )
         with eng.connect() as c:
             sync = SyncContext.load(c)
         vault = Vault(paths, keyfile, conn, eng, sync, read_only, dek, lock, source=source)
-        if revision != migrate_mod.HEAD_REVISION:
+        # info/check/backup look at an older schema as it is; every other unlock migrates it.
+        if revision != migrate_mod.HEAD_REVISION and migrate and not read_only:
             from gk_desktop.storage import backup as backup_mod
 
             backup_mod.create_backup(vault, kind="pre-migration")
