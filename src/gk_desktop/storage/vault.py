@@ -29,6 +29,8 @@ from gk_desktop.storage.lock import InstanceLock
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
+# quick_check at unlock up to this size (about 0.3 s per 55 MB measured, SECURITY.md B7).
+QUICK_CHECK_MAX_BYTES = 24 * 1024 * 1024
 
 
 @dataclass
@@ -229,6 +231,16 @@ def open_vault(
         from gk_desktop.storage import migrate as migrate_mod
         from gk_desktop.storage.stamps import SyncContext
 
+        if not read_only and paths.db.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            # Catch damage before new writes build on it (SECURITY.md §2: quick_check on open
+            # where it fits the unlock budget; `gk-cli check` runs the full page check).
+            quick = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if quick != ["ok"]:
+                log.error("quick_check failed at unlock")
+                raise IntegrityError(
+                    _("The vault database is damaged. Please restore the newest backup "
+                      "(gk-cli restore) and tell the IT support.")
+                )
         with eng.connect() as c:
             revision = migrate_mod.current_revision(c)
         migrated_from = None
