@@ -20,10 +20,16 @@ from gk_desktop.paths import VaultPaths, resolve_data_dir
 log = logging.getLogger("gk_desktop.cli")
 
 
+_JSON_REQUESTED = False  # set by main() before parsing, so usage errors honour --json too
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(_("Usage error: {message}").format(message=message) + "\n")
+        text = _("Usage error: {message}").format(message=message)
+        sys.stderr.write(text + "\n")
+        if _JSON_REQUESTED:
+            sys.stdout.write(json.dumps({"error": text, "exit_code": 2}, ensure_ascii=False) + "\n")
         raise SystemExit(2)
 
 
@@ -302,11 +308,19 @@ def _setup_file_logging(data_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     from gk_desktop.hardening import disable_core_dumps
 
+    global _JSON_REQUESTED
     disable_core_dumps()
     # No log output on the terminal unless a data folder's log file is set up.
-    logging.getLogger().addHandler(logging.NullHandler())
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())
+    argv = sys.argv[1:] if argv is None else argv
+    _JSON_REQUESTED = "--json" in argv
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (2), --help and --version (0)
+        return int(exc.code or 0)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2

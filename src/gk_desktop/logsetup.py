@@ -37,7 +37,14 @@ class SafeFormatter(logging.Formatter):
         return "\n".join(lines)
 
     def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+        # logging caches the formatted traceback in record.exc_text; another handler's cache
+        # would carry the exception message, so format our own and restore theirs.
+        cached = record.exc_text
+        record.exc_text = None
+        try:
+            return scrub(super().format(record))
+        finally:
+            record.exc_text = cached
 
 
 _configured = False

@@ -90,15 +90,25 @@ def vault_info(data_dir: Path, passphrase: str | None = None, recovery_key: str 
 def check_vault(data_dir: Path, passphrase: str | None = None, recovery_key: str | None = None) -> CheckResult:
     """Integrity checks without any write: SQLite, SQLCipher's HMACs, settings, sync stamps."""
     paths = VaultPaths(data_dir)
+    from sqlalchemy.exc import DBAPIError
+    from sqlcipher3 import dbapi2
+
     with vault_mod.open_vault(paths, passphrase, recovery_key=recovery_key, read_only=True) as v:
-        quick, cipher = engine_mod.integrity_report(v.conn)
+        try:
+            quick, cipher = engine_mod.integrity_report(v.conn)
+        except dbapi2.DatabaseError as exc:
+            # A damaged page can stop the check itself: that is a finding, not a crash.
+            quick, cipher = f"error: {exc}", []
+        settings_ok = True
         try:
             engine_mod.assert_settings(v.conn, read_only=True)
-            settings_ok = True
         except IntegrityError:
             settings_ok = False
-        with v.session() as s:
-            stamp_problems = verify_stamps(s, SYNCED_MODELS)[:50]
+        try:
+            with v.session() as s:
+                stamp_problems = verify_stamps(s, SYNCED_MODELS)[:50]
+        except (DBAPIError, dbapi2.DatabaseError):
+            stamp_problems = ["the records could not be read"]
     ok = quick == "ok" and not cipher and settings_ok and not stamp_problems
     if not ok:
         log.error("vault check failed")

@@ -75,8 +75,15 @@ def connect(path: Path, dek: SecretBytes, *, create: bool = False, read_only: bo
     if create and not path.exists():
         # The database and its -wal/-shm (which inherit its mode) are readable by the user only.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    immutable = False
     if read_only:
-        conn = sqlcipher3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        # Without a WAL to replay, open immutable: SQLite then creates no -wal/-shm files, so a
+        # read-only command leaves the data folder exactly as it was. (We hold the instance lock,
+        # so nobody else writes meanwhile.)
+        wal = Path(f"{path}-wal")
+        immutable = not (wal.exists() and wal.stat().st_size > 0)
+        uri = f"file:{path.as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
@@ -110,7 +117,11 @@ class SettingsReport:
 
 
 def assert_settings(conn: Any, *, read_only: bool = False) -> SettingsReport:
-    """SECURITY.md A3/G1: refuse to work unless every setting is as pinned."""
+    """SECURITY.md A3/G1: refuse to work unless every setting is as pinned.
+
+    A read-only connection writes nothing, so its journal mode does not matter (an immutable one
+    reports "delete").
+    """
 
     def one(sql: str) -> Any:
         row = conn.execute(sql).fetchone()
@@ -133,7 +144,7 @@ def assert_settings(conn: Any, *, read_only: bool = False) -> SettingsReport:
         if settings.get(key) != value:
             problems.append(f"{key}={settings.get(key)!r}")
     journal = str(one("PRAGMA journal_mode")).lower()
-    if journal != "wal":
+    if journal != "wal" and not read_only:
         problems.append(f"journal_mode={journal}")
     checks = {
         "synchronous": 2,

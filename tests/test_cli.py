@@ -1,0 +1,502 @@
+"""The gk-cli contract (CLI.md): commands, JSON output, exit codes, secrets from the environment."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import NEW_PASSPHRASE, PASSPHRASE
+from gk_desktop import cli
+from gk_desktop.paths import VaultPaths
+from gk_desktop.storage import keys
+from gk_desktop.storage.migrations import HEAD_REVISION
+
+SECRET_VARS = ("GK_PASSPHRASE", "GK_NEW_PASSPHRASE", "GK_RECOVERY_KEY")
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal(monkeypatch: pytest.MonkeyPatch):
+    """No terminal to ask on: a command must never prompt in these tests."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+    def no_prompt(*_a: Any, **_k: Any) -> str:
+        raise AssertionError("gk-cli prompted for a secret without a terminal")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_gk", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
+class Cli:
+    """Runs ``gk_desktop.cli.main`` in-process with a given environment; returns (code, out, err)."""
+
+    def __init__(self, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        self.data_dir = data_dir
+        self._mp = monkeypatch
+        self._capsys = capsys
+
+    def __call__(self, *args: str, data_dir: Path | None = None, **env: str | None) -> tuple[int, str, str]:
+        for var in SECRET_VARS:
+            self._mp.delenv(var, raising=False)
+        for var, value in env.items():
+            if value is not None:
+                self._mp.setenv(var, value)
+        self._capsys.readouterr()
+        code = cli.main(["--data-dir", str(data_dir or self.data_dir), *args])
+        captured = self._capsys.readouterr()
+        for var in SECRET_VARS:
+            self._mp.delenv(var, raising=False)
+        return code, captured.out, captured.err
+
+    def json(self, *args: str, expect: int = 0, **env: str | None) -> dict[str, Any]:
+        """Run with ``--json``; stdout must be exactly one JSON object."""
+        code, out, err = self(*args, "--json", **env)
+        assert code == expect, (code, out, err)
+        payload = json.loads(out)
+        assert isinstance(payload, dict)
+        assert out.count("\n") == 1 and out.endswith("\n")
+        if expect != 0:
+            assert set(payload) == {"error", "exit_code"}
+            assert payload["exit_code"] == expect
+            assert payload["error"]
+        return payload
+
+
+@pytest.fixture
+def run(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(data_dir, monkeypatch, capsys)
+
+
+@pytest.fixture
+def vault(run: Cli) -> str:
+    """A vault made by ``gk-cli init``; returns the printed recovery key."""
+    return run.json("init", GK_PASSPHRASE=PASSPHRASE)["recovery_key"]
+
+
+def _state(root: Path, names: tuple[str, ...] = ("vault.db", "vault.keys")) -> dict[str, tuple[str, int]]:
+    out = {}
+    for name in names:
+        p = root / name
+        out[name] = (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+    return out
+
+
+def _subprocess(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GK_")}
+    environ.update({"GK_KDF_PROFILE": "test", "GK_LANG": "de", "GK_DATA_DIR": str(tmp_path / "data")}, **env)
+    return subprocess.run(
+        [sys.executable, "-m", "gk_desktop.cli", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+        timeout=120,  # a guard against a hang (waiting for input), not a timing assertion
+    )
+
+
+# --------------------------------------------------------------------------- init
+
+
+def test_init_json(run: Cli, data_dir: Path) -> None:
+    payload = run.json("init", GK_PASSPHRASE=PASSPHRASE)
+    assert set(payload) == {"recovery_key", "data_dir"}
+    assert payload["data_dir"] == str(data_dir)
+    assert len(keys.parse_recovery_key(payload["recovery_key"])) == 32
+    paths = VaultPaths(data_dir)
+    assert paths.db.is_file() and paths.keys.is_file()
+    from gk_desktop.storage.vault import open_vault
+
+    with open_vault(paths, recovery_key=payload["recovery_key"]) as v:
+        assert v.dek is not None
+
+
+def test_init_human_output_shows_the_recovery_key(run: Cli, data_dir: Path) -> None:
+    code, out, _err = run("init", GK_PASSPHRASE=PASSPHRASE)
+    assert code == 0
+    groups = [g for line in out.splitlines() for g in line.split() if len(g) == 5 and g.isupper()]
+    printed = "-".join(groups[-13:])
+    from gk_desktop.storage.vault import open_vault
+
+    with open_vault(VaultPaths(data_dir), recovery_key=printed) as v:
+        assert v.dek is not None
+
+
+def test_second_init_is_exit_8_and_changes_nothing(run: Cli, vault: str, data_dir: Path) -> None:
+    before = _state(data_dir)
+    assert run("init", GK_PASSPHRASE=NEW_PASSPHRASE)[0] == 8
+    run.json("init", expect=8, GK_PASSPHRASE=NEW_PASSPHRASE)
+    assert run("init")[0] == 8  # no secret needed to find that out
+    assert _state(data_dir) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["info"],
+        ["check"],
+        ["backup"],
+        ["demo", "--clients", "3"],
+        ["change-passphrase"],
+        ["recover"],
+        ["reissue-recovery-key"],
+    ],
+)
+def test_commands_on_an_empty_dir_are_exit_8(run: Cli, data_dir: Path, command: list[str]) -> None:
+    env = {"GK_PASSPHRASE": PASSPHRASE, "GK_NEW_PASSPHRASE": NEW_PASSPHRASE, "GK_RECOVERY_KEY": "X"}
+    assert run(*command, **env)[0] == 8
+    run.json(*command, expect=8, **env)
+    assert run(*command)[0] == 8  # even without any secret
+    assert not data_dir.exists()
+
+
+# --------------------------------------------------------------------------- secrets and exit codes
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["info"], ["check"], ["backup"], ["demo", "--clients", "2"], ["reissue-recovery-key"], ["change-passphrase"]],
+)
+def test_wrong_passphrase_is_exit_3(run: Cli, vault: str, data_dir: Path, command: list[str]) -> None:
+    before = _state(data_dir)
+    env = {"GK_PASSPHRASE": "falsche passphrase heute", "GK_NEW_PASSPHRASE": NEW_PASSPHRASE}
+    code, _out, err = run(*command, **env)
+    assert code == 3
+    assert err.strip()
+    run.json(*command, expect=3, **env)
+    assert _state(data_dir) == before
+    assert not (data_dir / "backups").exists()
+
+
+def test_wrong_recovery_key_is_exit_3(run: Cli, vault: str) -> None:
+    foreign = keys.format_recovery_key(os.urandom(32))
+    run.json("info", expect=3, GK_RECOVERY_KEY=foreign)
+    run.json("recover", expect=3, GK_RECOVERY_KEY=foreign, GK_NEW_PASSPHRASE=NEW_PASSPHRASE)
+    run.json("info", expect=3, GK_RECOVERY_KEY="not a recovery key")
+
+
+@pytest.mark.parametrize(
+    ("command", "env"),
+    [
+        (["init"], {}),
+        (["info"], {}),
+        (["check"], {}),
+        (["backup"], {}),
+        (["demo", "--clients", "1"], {}),
+        (["reissue-recovery-key"], {}),
+        (["change-passphrase"], {"GK_PASSPHRASE": PASSPHRASE}),  # the new one is missing
+        (["change-passphrase"], {"GK_NEW_PASSPHRASE": NEW_PASSPHRASE}),  # the old one is missing
+        (["recover"], {"GK_NEW_PASSPHRASE": NEW_PASSPHRASE}),
+        (["recover"], {"GK_RECOVERY_KEY": "AAAAA"}),
+    ],
+)
+def test_missing_secret_without_terminal_is_exit_2(
+    run: Cli, tmp_path: Path, command: list[str], env: dict[str, str]
+) -> None:
+    target = tmp_path / "vault-for-missing-secret"
+    if command != ["init"]:
+        assert run("init", "--json", data_dir=target, GK_PASSPHRASE=PASSPHRASE)[0] == 0
+        before = _state(target)
+    code, out, err = run(*command, "--json", data_dir=target, **env)
+    assert code == 2
+    assert json.loads(out) == {"error": json.loads(out)["error"], "exit_code": 2}
+    assert "GK_" in err
+    if command == ["init"]:
+        assert not VaultPaths(target).has_vault()
+    else:
+        assert _state(target) == before
+
+
+def test_missing_secret_without_terminal_subprocess(tmp_path: Path) -> None:
+    """A real process with stdin from /dev/null: exit 2 at once, no prompt, nothing created."""
+    result = _subprocess(["init", "--json"], tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert json.loads(result.stdout)["exit_code"] == 2
+    assert "GK_PASSPHRASE" in result.stderr
+    assert not VaultPaths(tmp_path / "data").has_vault()
+
+
+def test_subprocess_round_trip(tmp_path: Path) -> None:
+    """init and info in real processes; info without a secret and without a terminal is exit 2."""
+    created = _subprocess(["init", "--json"], tmp_path, GK_PASSPHRASE=PASSPHRASE)
+    assert created.returncode == 0, created.stderr
+    payload = json.loads(created.stdout)
+    assert set(payload) == {"recovery_key", "data_dir"}
+    assert payload["data_dir"] == str(tmp_path / "data")
+
+    info = _subprocess(["info", "--json"], tmp_path, GK_RECOVERY_KEY=payload["recovery_key"])
+    assert info.returncode == 0, info.stderr
+    assert json.loads(info.stdout)["kdf"]["profile"] == "test"
+
+    missing = _subprocess(["info", "--json"], tmp_path)
+    assert missing.returncode == 2
+    assert json.loads(missing.stdout)["exit_code"] == 2
+
+
+@pytest.mark.parametrize("weak", ["short", "passwordpassword", "aaaaaaaaaaaaaaaa", "iloveyou12345678"])
+def test_policy_violation_is_exit_4(run: Cli, tmp_path: Path, weak: str) -> None:
+    fresh = tmp_path / "fresh"
+    assert run("init", data_dir=fresh, GK_PASSPHRASE=weak)[0] == 4
+    code, out, err = run("init", "--json", data_dir=fresh, GK_PASSPHRASE=weak)
+    assert code == 4 and json.loads(out)["exit_code"] == 4
+    assert weak not in out + err
+    assert not VaultPaths(fresh).has_vault()
+
+
+def test_policy_violation_on_change_recover_restore_is_exit_4(run: Cli, vault: str, data_dir: Path, tmp_path: Path) -> None:
+    backup_path = run.json("backup", GK_PASSPHRASE=PASSPHRASE)["path"]
+    before = _state(data_dir)
+    run.json("change-passphrase", expect=4, GK_PASSPHRASE=PASSPHRASE, GK_NEW_PASSPHRASE="passwordpassword")
+    run.json("recover", expect=4, GK_RECOVERY_KEY=vault, GK_NEW_PASSPHRASE="aaaaaaaaaaaaaaaa")
+    assert _state(data_dir) == before
+    target = tmp_path / "restored"
+    code, out, _err = run("restore", backup_path, "--json", data_dir=target,
+                          GK_PASSPHRASE=PASSPHRASE, GK_NEW_PASSPHRASE="short")
+    assert code == 4 and json.loads(out)["exit_code"] == 4
+    assert not VaultPaths(target).has_vault()
+
+
+def test_usage_errors_are_exit_2(run: Cli, vault: str) -> None:
+    run.json("demo", "--clients", "-1", expect=2, GK_PASSPHRASE=PASSPHRASE)
+    run.json("demo", "--clients", "100001", expect=2, GK_PASSPHRASE=PASSPHRASE)
+    assert cli.main([]) == 2
+    assert cli.main(["no-such-command"]) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["demo", "--json", "--clients", "many"], ["demo", "--json"], ["backup", "--json", "--to"]],
+    ids=["bad-int", "missing-option", "option-without-value"],
+)
+def test_json_usage_error_still_prints_one_json_object(
+    run: Cli, vault: str, data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """CLI.md: with --json the command prints exactly one JSON object on stdout, also when the
+    arguments are wrong (exit 2)."""
+    capsys.readouterr()
+    try:
+        code = cli.main(["--data-dir", str(data_dir), *args])
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr().out
+    assert code == 2
+    payload = json.loads(out)
+    assert isinstance(payload, dict) and payload.get("exit_code") == 2
+
+
+# --------------------------------------------------------------------------- info and check
+
+
+def test_info_json(run: Cli, vault: str, data_dir: Path) -> None:
+    before = _state(data_dir)
+    payload = run.json("info", GK_PASSPHRASE=PASSPHRASE)
+    required = {"data_dir", "schema_version", "sqlcipher_version", "kdf", "device_id", "counts"}
+    assert required <= set(payload)
+    assert payload["data_dir"] == str(data_dir)
+    assert payload["schema_version"] == HEAD_REVISION
+    assert payload["sqlcipher_version"].startswith("4.19.0")
+    assert payload["kdf"] == {"profile": "test", "memory_kib": 1024, "time_cost": 1, "parallelism": 1}
+    assert len(payload["device_id"]) == 36
+    counts = payload["counts"]
+    assert {"client", "case", "contact"} <= set(counts)
+    assert all(isinstance(n, int) for n in counts.values())
+    assert counts["client"] == 0
+    # The same through the recovery key; info writes nothing to the vault.
+    assert run.json("info", GK_RECOVERY_KEY=vault)["device_id"] == payload["device_id"]
+    assert _state(data_dir) == before
+
+
+def test_info_human_output(run: Cli, vault: str) -> None:
+    code, out, _err = run("info", GK_PASSPHRASE=PASSPHRASE)
+    assert code == 0
+    assert "4.19.0" in out and "Argon2id" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out)
+
+
+def test_check_json(run: Cli, vault: str, data_dir: Path) -> None:
+    run.json("demo", "--clients", "5", GK_PASSPHRASE=PASSPHRASE)
+    before = _state(data_dir)
+    payload = run.json("check", GK_PASSPHRASE=PASSPHRASE)
+    assert payload["ok"] is True
+    assert payload["quick_check"] == "ok"
+    assert payload["cipher_integrity_check"] == []
+    assert _state(data_dir) == before
+
+
+def test_check_of_a_damaged_vault_is_not_ok(run: Cli, vault: str, data_dir: Path) -> None:
+    db = VaultPaths(data_dir).db
+    raw = bytearray(db.read_bytes())
+    raw[len(raw) - 100] ^= 0xFF  # inside the last page, after the first one
+    db.write_bytes(bytes(raw))
+    code, out, _err = run("check", "--json", GK_PASSPHRASE=PASSPHRASE)
+    assert code == 5
+    payload = json.loads(out)
+    assert payload.get("ok") is not True
+
+
+# --------------------------------------------------------------------------- key-file commands
+
+
+def test_change_passphrase_json(run: Cli, vault: str, data_dir: Path) -> None:
+    payload = run.json("change-passphrase", GK_PASSPHRASE=PASSPHRASE, GK_NEW_PASSPHRASE=NEW_PASSPHRASE)
+    assert "recovery_key" in payload
+    run.json("info", expect=3, GK_PASSPHRASE=PASSPHRASE)
+    run.json("info", GK_PASSPHRASE=NEW_PASSPHRASE)
+    run.json("info", GK_RECOVERY_KEY=vault)  # the recovery key stays the same
+
+
+def test_recover_json(run: Cli, vault: str) -> None:
+    payload = run.json("recover", GK_RECOVERY_KEY=vault, GK_NEW_PASSPHRASE=NEW_PASSPHRASE)
+    new_key = payload["recovery_key"]
+    assert isinstance(new_key, str) and new_key != vault
+    assert len(keys.parse_recovery_key(new_key)) == 32
+    run.json("info", expect=3, GK_RECOVERY_KEY=vault)
+    run.json("info", expect=3, GK_PASSPHRASE=PASSPHRASE)
+    run.json("info", GK_PASSPHRASE=NEW_PASSPHRASE)
+    run.json("info", GK_RECOVERY_KEY=new_key)
+
+
+def test_reissue_recovery_key_json(run: Cli, vault: str) -> None:
+    payload = run.json("reissue-recovery-key", GK_PASSPHRASE=PASSPHRASE)
+    new_key = payload["recovery_key"]
+    assert isinstance(new_key, str) and new_key != vault
+    run.json("info", expect=3, GK_RECOVERY_KEY=vault)
+    run.json("info", GK_RECOVERY_KEY=new_key)
+    run.json("info", GK_PASSPHRASE=PASSPHRASE)
+
+
+# --------------------------------------------------------------------------- backup and restore
+
+
+def test_backup_json_and_to_file(run: Cli, vault: str, data_dir: Path, tmp_path: Path) -> None:
+    payload = run.json("backup", GK_PASSPHRASE=PASSPHRASE)
+    assert set(payload) == {"path"}
+    made = Path(payload["path"])
+    assert made.is_file() and made.parent == data_dir / "backups"
+    assert made.name.startswith("gk-backup-") and made.name.endswith(".gkbackup")
+
+    dest = tmp_path / "usb" / "copy.gkbackup"
+    payload = run.json("backup", "--to", str(dest), GK_PASSPHRASE=PASSPHRASE)
+    assert payload == {"path": str(dest)}
+    assert dest.is_file()
+    # An existing file is never overwritten.
+    content = dest.read_bytes()
+    run.json("backup", "--to", str(dest), expect=4, GK_PASSPHRASE=PASSPHRASE)
+    assert dest.read_bytes() == content
+    assert run.json("info", GK_PASSPHRASE=PASSPHRASE)["backups"] == 1
+
+
+def test_restore_into_another_dir_gets_a_new_device_id(run: Cli, vault: str, data_dir: Path, tmp_path: Path) -> None:
+    run.json("demo", "--clients", "4", "--seed", "2", GK_PASSPHRASE=PASSPHRASE)
+    original = run.json("info", GK_PASSPHRASE=PASSPHRASE)
+    backup_path = run.json("backup", GK_PASSPHRASE=PASSPHRASE)["path"]
+
+    other = tmp_path / "other"
+    code, out, err = run("restore", backup_path, "--json", data_dir=other, GK_PASSPHRASE=PASSPHRASE)
+    assert code == 0, err
+    restored = json.loads(out)
+    assert restored["data_dir"] == str(other)
+    assert restored["device_id"] != original["device_id"]
+    code, out, _err = run("info", "--json", data_dir=other, GK_PASSPHRASE=PASSPHRASE)
+    assert code == 0
+    info = json.loads(out)
+    assert info["device_id"] == restored["device_id"]
+    for table in ("client", "case", "contact", "record_clock", "field_version"):
+        assert info["counts"][table] == original["counts"][table]
+    code, out, _err = run("check", "--json", data_dir=other, GK_PASSPHRASE=PASSPHRASE)
+    assert code == 0 and json.loads(out)["ok"] is True
+
+    # Restoring with the recovery key works too; over an existing vault only with --replace.
+    code, out, _err = run("restore", backup_path, "--json", data_dir=other, GK_RECOVERY_KEY=vault)
+    assert code == 8 and json.loads(out)["exit_code"] == 8
+    code, out, _err = run("restore", backup_path, "--replace", "--json", data_dir=other, GK_RECOVERY_KEY=vault)
+    assert code == 0
+    assert json.loads(out)["device_id"] not in (original["device_id"], restored["device_id"])
+    assert any(p.name.startswith("replaced-") for p in other.iterdir())
+
+
+def test_restore_errors(run: Cli, vault: str, tmp_path: Path) -> None:
+    backup_path = Path(run.json("backup", GK_PASSPHRASE=PASSPHRASE)["path"])
+    other = tmp_path / "other"
+    code, out, _err = run("restore", str(backup_path), "--json", data_dir=other, GK_PASSPHRASE=NEW_PASSPHRASE)
+    assert code == 3 and json.loads(out)["exit_code"] == 3
+    damaged = tmp_path / "damaged.gkbackup"
+    raw = bytearray(backup_path.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    damaged.write_bytes(bytes(raw))
+    code, out, _err = run("restore", str(damaged), "--json", data_dir=other, GK_PASSPHRASE=PASSPHRASE)
+    assert code == 5 and json.loads(out)["exit_code"] == 5
+    code, out, _err = run("restore", str(tmp_path / "missing.gkbackup"), "--json", data_dir=other,
+                          GK_PASSPHRASE=PASSPHRASE)
+    assert code == 4 and json.loads(out)["exit_code"] == 4
+    code, out, _err = run("restore", str(backup_path), "--json", data_dir=other)
+    assert code == 2 and json.loads(out)["exit_code"] == 2
+    assert not VaultPaths(other).has_vault()
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def test_demo_json(run: Cli, vault: str) -> None:
+    payload = run.json("demo", "--clients", "20", "--seed", "3", GK_PASSPHRASE=PASSPHRASE)
+    assert set(payload) == {"clients", "cases", "contacts"}
+    assert payload["clients"] == 20
+    assert payload["cases"] >= 20 and payload["contacts"] >= 20
+    counts = run.json("info", GK_PASSPHRASE=PASSPHRASE)["counts"]
+    assert counts["client"] == 20
+    assert counts["case"] == payload["cases"] and counts["contact"] == payload["contacts"]
+    assert run.json("check", GK_PASSPHRASE=PASSPHRASE)["ok"] is True
+
+
+def test_demo_same_seed_same_data(run: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    monkeypatch.setenv("GK_TODAY", "2026-03-02")
+    rows = []
+    results = []
+    for name in ("a", "b"):
+        target = tmp_path / name
+        assert run("init", data_dir=target, GK_PASSPHRASE=PASSPHRASE)[0] == 0
+        code, out, _err = run("demo", "--clients", "20", "--seed", "3", "--json", data_dir=target,
+                              GK_PASSPHRASE=PASSPHRASE)
+        assert code == 0
+        results.append(json.loads(out))
+        with open_vault(VaultPaths(target), PASSPHRASE) as v, v.session() as s:
+            rows.append(sorted(
+                (c.first_name, c.last_name, c.birth_date, c.gender, c.case_code)
+                for c in s.execute(select(Client)).scalars()
+            ))
+    assert results[0] == results[1]
+    assert rows[0] == rows[1]
+
+
+def test_info_and_check_leave_the_data_folder_as_it_was(run: Cli, vault: str, data_dir: Path) -> None:
+    """CLI.md: info and check never write, not even -wal/-shm files."""
+
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            str(p.relative_to(data_dir)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in data_dir.rglob("*") if p.is_file() and "logs" not in p.parts
+        }
+
+    before = snapshot()
+    run.json("info", GK_PASSPHRASE=PASSPHRASE)
+    run.json("check", GK_PASSPHRASE=PASSPHRASE)
+    assert snapshot() == before
