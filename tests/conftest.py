@@ -15,6 +15,7 @@ for _var in ("GK_PASSPHRASE", "GK_NEW_PASSPHRASE", "GK_RECOVERY_KEY", "GK_TODAY"
     os.environ.pop(_var, None)
 
 import datetime as dt  # noqa: E402
+import logging  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -35,6 +36,17 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GK_KDF_PROFILE", "test")
     for var in ("GK_PASSPHRASE", "GK_NEW_PASSPHRASE", "GK_RECOVERY_KEY", "GK_TODAY"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _drop_file_logging():
+    """The CLI attaches a file handler to the root logger; detach it after each test."""
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_gk", False):
+            root.removeHandler(handler)
+            handler.close()
 
 
 @pytest.fixture

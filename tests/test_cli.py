@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -32,12 +31,6 @@ def _no_terminal(monkeypatch: pytest.MonkeyPatch):
         raise AssertionError("gk-cli prompted for a secret without a terminal")
 
     monkeypatch.setattr("getpass.getpass", no_prompt)
-    yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_gk", False):
-            root.removeHandler(handler)
-            handler.close()
 
 
 class Cli:

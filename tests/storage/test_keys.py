@@ -27,17 +27,6 @@ from gk_desktop.storage.keys import KdfParams, SecretBytes
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture(autouse=True)
-def _drop_file_logging():
-    """The CLI attaches a file handler to the root logger; detach it after each test."""
-    yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_gk", False):
-            root.removeHandler(handler)
-            handler.close()
-
-
 class Argon2Spy:
     """Stands in for ``keys._argon2_raw`` and records every call."""
 

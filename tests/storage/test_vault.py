@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -37,17 +36,6 @@ from gk_desktop.storage.vault import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CANARY_TOKENS = [CANARY_FIRST, CANARY_LAST, "ZQXCANARYINTERVIEW", CANARY_NOTE, "GK-26-CANARY", "ZQXUPDATED"]
-
-
-@pytest.fixture(autouse=True)
-def _drop_file_logging():
-    """The CLI attaches a file handler to the root logger; detach it after each test."""
-    yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_gk", False):
-            root.removeHandler(handler)
-            handler.close()
 
 
 # --------------------------------------------------------------------------- helpers
