@@ -132,17 +132,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     _require_vault(args.data_dir)
     passphrase, recovery = _unlock_secret()
     info = vault_admin.vault_info(args.data_dir, passphrase, recovery)
-    payload = {
-        "data_dir": info.data_dir,
-        "schema_version": info.schema_version,
-        "sqlcipher_version": info.sqlcipher_version,
-        "kdf": dataclasses.asdict(info.kdf),
-        "device_id": info.device_id,
-        "counts": info.counts,
-        "vault_id": info.vault_id,
-        "backups": info.backups,
-        "last_backup": info.last_backup,
-    }
+    payload = dataclasses.asdict(info)  # the keys of CLI.md, plus vault_id and backups
 
     def human() -> str:
         lines = [
@@ -168,13 +158,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _require_vault(args.data_dir)
     passphrase, recovery = _unlock_secret()
     result = vault_admin.check_vault(args.data_dir, passphrase, recovery)
-    payload = {
-        "ok": result.ok,
-        "quick_check": result.quick_check,
-        "cipher_integrity_check": result.cipher_integrity_check,
-        "settings_ok": result.settings_ok,
-        "stamp_problems": result.stamp_problems,
-    }
+    payload = dataclasses.asdict(result)
 
     def human() -> str:
         if result.ok:
