@@ -728,3 +728,40 @@ def test_c7_unexpected_exception_with_secret_in_message_is_not_logged(
     assert "RuntimeError" in log_text and "frames only" in log_text
     _assert_clean(log_text, secrets_, "log file")
     _assert_clean(captured.out + captured.err, secrets_, "CLI output")
+
+
+def test_pending_events_are_capped_so_the_key_file_stays_readable(new_vault) -> None:
+    """A long run of key-file-only commands without an unlock must never make vault.keys unreadable."""
+    from gk_desktop.storage.vault import open_vault, reissue_recovery_key
+
+    paths, _ = new_vault
+    keyfile = keys.load_keyfile(paths.keys)
+    dek = keys.unlock_with_passphrase(keyfile, PASSPHRASE)
+    for _ in range(keys.MAX_PENDING_EVENTS + 30):
+        keyfile = keys.add_pending_event(keyfile, dek, "recovery_key_reissue", "cli")
+    assert len(keyfile.pending_events) == keys.MAX_PENDING_EVENTS
+    keys.save_keyfile(paths.keys, keyfile)
+    reissue_recovery_key(paths, PASSPHRASE)
+    assert len(keys.load_keyfile(paths.keys).pending_events) == keys.MAX_PENDING_EVENTS
+    with open_vault(paths, PASSPHRASE) as v:
+        with v.session() as s:
+            from sqlalchemy import text
+
+            n = s.execute(text("SELECT count(*) FROM audit_event WHERE kind = 'recovery_key_reissue'")).scalar_one()
+    assert n == keys.MAX_PENDING_EVENTS
+
+
+def test_stale_temp_files_are_removed_at_the_next_unlock(new_vault) -> None:
+    from gk_desktop.storage import fsutil
+    from gk_desktop.storage.vault import open_vault
+
+    paths, _ = new_vault
+    stale = fsutil.temp_name(paths.keys)
+    stale.write_bytes(b"{}")
+    other = paths.root / "notes.txt"
+    other.write_text("kept")
+    with open_vault(paths, PASSPHRASE):
+        pass
+    assert not stale.exists()
+    assert other.exists()
+    assert fsutil.stale_temp_files(paths.keys) == []

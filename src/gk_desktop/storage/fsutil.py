@@ -6,9 +6,12 @@ B3) can fail at any one of them.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -21,13 +24,26 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+
+
+def stale_temp_files(path: Path) -> list[Path]:
+    """Temp files of ``path`` left by a crash (a pattern no other file matches)."""
+    return sorted(path.parent.glob(f".{path.name}.*.part"))
+
+
 def _write_temp(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return tmp
 
 
@@ -43,7 +59,12 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    try:
+        _fsync_dir(path.parent)
+    except OSError:
+        # The new content is in place; only the rename's durability is uncertain. Reporting a
+        # failure now would tell the worker the change did not happen when it did.
+        log.warning("fsync of the folder failed after a replace")
 
 
 def private_mkdir(path: Path) -> None:

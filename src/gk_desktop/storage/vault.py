@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -223,9 +224,15 @@ def open_vault(
     conn = None
     try:
         keyfile = _load_keyfile(paths)
+        # Argon2 runs in C without the GIL: import what the rest of the unlock needs meanwhile.
+        preload = threading.Thread(target=_preload_modules, name="gk-preload", daemon=True)
+        preload.start()
         t0 = time.perf_counter()
         dek = unwrap_dek(keyfile, passphrase, recovery_key)
         t1 = time.perf_counter()
+        preload.join()
+        if not read_only:
+            _remove_stale_temp_files(paths)
         conn = engine_mod.connect(paths.db, dek, read_only=read_only)
         eng = engine_mod.make_engine(conn)
         from gk_desktop.storage import migrate as migrate_mod
@@ -281,6 +288,25 @@ def open_vault(
             dek.wipe()
         lock.release()
         raise
+
+
+def _preload_modules() -> None:
+    import sqlalchemy.orm  # noqa: F401
+    import sqlalchemy.pool  # noqa: F401
+
+    from gk_desktop.storage import audit, migrate, stamps  # noqa: F401
+
+
+def _remove_stale_temp_files(paths: VaultPaths) -> None:
+    """Temp files a killed process left behind (all encrypted or key-slot copies)."""
+    stale = fsutil.stale_temp_files(paths.keys)
+    stale += list(paths.root.glob(".vault-init-*.db*")) + list(paths.root.glob(".restore-*.db*"))
+    if paths.backups.is_dir():
+        stale += list(paths.backups.glob(".gk-backup-*.tmp*")) + list(paths.backups.glob("*.gkbackup.part"))
+    for p in stale:
+        p.unlink(missing_ok=True)
+    if stale:
+        log.info("removed %d temp files left by an interrupted run", len(stale))
 
 
 def _known_revisions_lazy() -> list[str]:

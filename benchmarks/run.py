@@ -1,0 +1,296 @@
+"""`make bench`: run every benchmark, print a table, rewrite benchmarks/results.json whole.
+
+Format (CLI.md "Benchmarks"):
+``{"machine": {...}, "when": ISO time, "results": [{"name", "value", "unit", "target", "baseline", "ratio"}]}``
+
+Every run measures all benchmarks, so the figures of earlier issues stay in the file. Each
+benchmark measures its own baseline in the same run (the bare cost of what it does), and the ratio
+is value / baseline, so figures from different machines can be compared.
+
+To add a benchmark: write ``def bench_x(ctx: Context) -> list[Result]`` and decorate it with
+``@benchmark``; benchmarks run in the order they are defined, ``peak_rss_mb`` last. ``ctx.vault()``
+gives the shared benchmark vault (production KDF profile, filled with demo data) in a temporary
+folder that is removed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+
+# The production key derivation is the point of the unlock figures: never the fast test profile.
+os.environ.pop("GK_KDF_PROFILE", None)
+for _var in ("GK_PASSPHRASE", "GK_NEW_PASSPHRASE", "GK_RECOVERY_KEY", "GK_DATA_DIR"):
+    os.environ.pop(_var, None)
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import asdict, dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable  # noqa: E402
+
+RESULTS_FILE = Path(__file__).resolve().with_name("results.json")
+PASSPHRASE = "korrekt pferd batterie heftklammer"
+DEMO_CLIENTS = 2000
+UNLOCK_RUNS = 5
+RAW_OPENS_PER_RUN = 3
+COLD_UNLOCK_RUNS = 3
+
+
+# --------------------------------------------------------------------------- framework
+
+
+@dataclass
+class Result:
+    name: str
+    value: float | int
+    unit: str
+    target: str | None = None  # e.g. "<= 150"
+    baseline: float | None = None
+    ratio: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("value", "baseline", "ratio"):
+            if isinstance(data[key], float):
+                data[key] = round(data[key], 3)
+        return data
+
+
+def with_baseline(name: str, value: float, unit: str, target: str | None, baseline: float | None) -> Result:
+    ratio = value / baseline if baseline else None
+    return Result(name, value, unit, target, baseline, ratio)
+
+
+class Context:
+    """State shared by the benchmarks of one run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._paths: Any = None
+        self.notes: dict[str, Any] = {}
+
+    def vault(self) -> Any:
+        """The benchmark vault: created once with the calibrated production KDF, demo data inside."""
+        if self._paths is None:
+            from gk_desktop.paths import VaultPaths
+            from gk_desktop.services import demo
+            from gk_desktop.storage.vault import create_vault, open_vault
+
+            paths = VaultPaths(self.root / "data")
+            t0 = time.perf_counter()
+            create_vault(paths, PASSPHRASE)
+            self.notes["create_vault_s"] = round(time.perf_counter() - t0, 2)
+            t0 = time.perf_counter()
+            with open_vault(paths, PASSPHRASE) as v:
+                demo.generate(v, DEMO_CLIENTS, seed=1)
+            self.notes["demo_fill_s"] = round(time.perf_counter() - t0, 2)
+            self._paths = paths
+        return self._paths
+
+
+BENCHMARKS: list[Callable[[Context], list[Result]]] = []
+
+
+def benchmark(fn: Callable[[Context], list[Result]]) -> Callable[[Context], list[Result]]:
+    BENCHMARKS.append(fn)
+    return fn
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+@benchmark
+def bench_unlock(ctx: Context) -> list[Result]:
+    """Unlock split into the key derivation and the rest, each against its bare minimum."""
+    import sqlcipher3
+    from argon2.low_level import Type, hash_secret_raw
+
+    from gk_desktop.storage.keys import normalize_passphrase
+    from gk_desktop.storage.vault import open_vault, read_kdf_params
+
+    paths = ctx.vault()
+    params = read_kdf_params(paths)
+    ctx.notes["kdf"] = {"profile": params.profile, "memory_mib": params.memory_kib // 1024,
+                        "time_cost": params.time_cost, "parallelism": params.parallelism}
+
+    # Measurement and baselines alternate, so drift of the machine touches both alike.
+    kdf: list[float] = []
+    rest: list[float] = []
+    bare: list[float] = []
+    raw: list[float] = []
+    secret = normalize_passphrase(PASSPHRASE)
+    for _ in range(UNLOCK_RUNS):
+        vault = open_vault(paths, PASSPHRASE)
+        try:
+            kdf.append(vault.timings.kdf_ms / 1000)
+            rest.append(vault.timings.rest_ms / 1000)
+            dek_hex = vault.dek.hex()
+        finally:
+            vault.close()
+        # Baseline of the key derivation: Argon2id alone, with the vault's parameters.
+        t0 = time.perf_counter()
+        hash_secret_raw(secret=secret, salt=params.salt, time_cost=params.time_cost,
+                        memory_cost=params.memory_kib, parallelism=params.parallelism, hash_len=32,
+                        type=Type.ID, version=params.version)
+        bare.append(time.perf_counter() - t0)
+        # Baseline of the rest: a bare keyed open of the same file and one read of its schema.
+        for _ in range(RAW_OPENS_PER_RUN):
+            t0 = time.perf_counter()
+            conn = sqlcipher3.connect(str(paths.db), isolation_level=None)
+            conn.execute(f"PRAGMA key = \"x'{dek_hex}'\"")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            raw.append(time.perf_counter() - t0)
+            conn.close()
+        dek_hex = ""
+    ctx.notes["unlock_rest_ms"] = median_ms(rest)
+    ctx.notes["unlock_samples_ms"] = {
+        "kdf": [round(x * 1000, 1) for x in kdf], "bare_kdf": [round(x * 1000, 1) for x in bare],
+        "rest": [round(x * 1000, 1) for x in rest],
+    }
+
+    return [
+        with_baseline("unlock_kdf_ms", median_ms(kdf), "ms", "500-2000", median_ms(bare)),
+        with_baseline("unlock_rest_ms", median_ms(rest), "ms", "<= 150", median_ms(raw)),
+        # What the calibration chose on this machine: the unlock figures depend on it.
+        Result("unlock_kdf_memory_mib", params.memory_kib / 1024, "MiB", ">= 256"),
+        Result("unlock_kdf_passes", params.time_cost, "passes", ">= 3"),
+    ]
+
+
+COLD_UNLOCK_CHILD = r"""
+import json, os, sys
+from pathlib import Path
+from gk_desktop.paths import VaultPaths
+from gk_desktop.storage.vault import open_vault
+vault = open_vault(VaultPaths(Path(sys.argv[1])), os.environ["GK_PASSPHRASE"])
+print(json.dumps({"kdf_ms": vault.timings.kdf_ms, "rest_ms": vault.timings.rest_ms}))
+vault.close()
+"""
+
+
+@benchmark
+def bench_unlock_cold(ctx: Context) -> list[Result]:
+    """The rest of the first unlock in a fresh process (only the vault module imported before).
+
+    Informative: it shows what lazy imports inside the unlock cost; the baseline is the warm
+    ``unlock_rest_ms`` of this run.
+    """
+    import subprocess
+
+    paths = ctx.vault()
+    env = dict(os.environ, GK_PASSPHRASE=PASSPHRASE)
+    rest = []
+    for _ in range(COLD_UNLOCK_RUNS):
+        out = subprocess.run([sys.executable, "-c", COLD_UNLOCK_CHILD, str(paths.root)], env=env,
+                             capture_output=True, text=True, check=True, timeout=120)
+        rest.append(json.loads(out.stdout.strip().splitlines()[-1])["rest_ms"] / 1000)
+    return [with_baseline("unlock_rest_cold_ms", median_ms(rest), "ms", None, ctx.notes.get("unlock_rest_ms"))]
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+@benchmark
+def bench_peak_rss(ctx: Context) -> list[Result]:
+    """Peak resident memory of this process over all benchmarks (SECURITY.md C1: < 1.5 x m)."""
+    kdf = ctx.notes.get("kdf")
+    target = f"< {1.5 * kdf['memory_mib']:.0f}" if kdf else None
+    return [Result("peak_rss_mb", _peak_rss_mb(), "MiB", target)]
+
+
+# --------------------------------------------------------------------------- output
+
+
+def machine_info() -> dict[str, Any]:
+    import sqlcipher3
+
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlcipher3.sqlite_version,
+    }
+    try:
+        from importlib.metadata import version
+
+        info["argon2_cffi"] = version("argon2-cffi")
+        info["sqlcipher3"] = version("sqlcipher3")
+    except Exception:  # noqa: BLE001 - informative only
+        pass
+    try:
+        info["memory_mib"] = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        pass
+    return info
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    return str(value)
+
+
+def print_table(results: list[Result]) -> None:
+    header = ("name", "value", "unit", "target", "baseline", "ratio")
+    rows = [header] + [
+        (r.name, _fmt(r.value), r.unit, _fmt(r.target), _fmt(r.baseline), _fmt(r.ratio)) for r in results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if i in (0, 2, 3) else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def write_results(results: list[Result], machine: dict[str, Any], when: str) -> None:
+    data = {"machine": machine, "when": when, "results": [r.to_json() for r in results]}
+    tmp = RESULTS_FILE.with_name(RESULTS_FILE.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, RESULTS_FILE)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print the table only; keep results.json")
+    args = parser.parse_args(argv)
+
+    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="gk-bench-") as tmp:
+        ctx = Context(Path(tmp))
+        for bench in BENCHMARKS:
+            t0 = time.perf_counter()
+            results.extend(bench(ctx))
+            print(f"# {bench.__name__}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    machine = machine_info()
+    print_table(results)
+    print(f"# setup: {json.dumps(ctx.notes)}")
+    print(f"# total {time.perf_counter() - started:.1f} s")
+    if not args.no_write:
+        write_results(results, machine, when)
+        print(f"# written: {RESULTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
