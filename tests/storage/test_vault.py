@@ -731,6 +731,8 @@ def test_backup_rotation_keeps_newest_per_day_and_per_iso_week(tmp_path: Path) -
     weeks = [dt.date(2026, 11, 8), dt.date(2026, 11, 15), dt.date(2026, 11, 22), dt.date(2026, 11, 25)]
     expected = {newest(d) for d in days} | {newest(d) for d in weeks}
     assert len(expected) == 9
+    # The newest three pre-migration backups stay apart from the daily/weekly rule.
+    expected |= {_backup_name(dt.datetime(2026, 11, d, 8, 0), "pre-migration") for d in (25, 23, 22)}
     remaining = {p.name for p in directory.iterdir()}
     assert remaining == expected | set(other)
     assert {p.name for p in deleted} == set(names) - expected

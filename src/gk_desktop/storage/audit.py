@@ -18,13 +18,17 @@ KINDS = frozenset({
 
 
 def record(conn: Any, kind: str, *, device_id: str, source: str, at: dt.datetime | None = None,
-           target_table: str | None = None, target_id: str | None = None, outcome: str = "ok") -> None:
-    """Insert one event on a SQLAlchemy connection or session (inside the caller's transaction)."""
+           target_table: str | None = None, target_id: str | None = None, outcome: str = "ok",
+           event_id: str | None = None) -> None:
+    """Insert one event on a SQLAlchemy connection or session (inside the caller's transaction).
+
+    With ``event_id`` an event already recorded is skipped (events carried in the key file).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown audit event kind {kind!r}")
     conn.execute(
-        insert(AuditEvent).values(
-            id=uuid7_str(),
+        insert(AuditEvent).prefix_with("OR IGNORE").values(
+            id=event_id or uuid7_str(),
             at=at or dt.datetime.now(dt.timezone.utc),
             kind=kind,
             device_id=device_id,

@@ -43,6 +43,7 @@ FORMAT = "gk-desktop-backup"
 SUFFIX = ".gkbackup"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+KEEP_PRE_MIGRATION = 3
 MAX_HEADER = 4096
 
 
@@ -177,10 +178,10 @@ def _read_container(path: Path) -> _Container:
                 remaining -= len(chunk)
             if fh.read(1):
                 raise _damaged_backup()
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, RecursionError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise InputRejectedError(_("The backup file was not found.")) from None
-        raise _damaged_backup() from exc
+        raise _damaged_backup() from None
     if digest.hexdigest() != header.get("sha256"):
         raise _damaged_backup()
     return _Container(header, keys_bytes, db_offset)
@@ -211,7 +212,9 @@ def restore_backup(
     dek = unwrap_dek(keyfile, passphrase, recovery_key)
     fsutil.private_mkdir(paths.root)
     lock = InstanceLock(paths.lock).acquire()
-    stage = paths.root / f".restore-{secrets.token_hex(6)}.db"
+    token = secrets.token_hex(6)
+    stage = paths.root / f".restore-{token}.db"
+    staged_keys = paths.root / f".restore-{token}.keys"
     try:
         if paths.has_vault() and not replace_existing:
             raise VaultExistsError(
@@ -234,6 +237,17 @@ def restore_backup(
 
             eng = engine_mod.make_engine(conn)
             try:
+                from gk_desktop.storage import migrate
+
+                with eng.connect() as c:
+                    revision = migrate.current_revision(c)
+                if revision is None:
+                    raise _damaged_backup()
+                if revision not in migrate.known_revisions():
+                    raise IntegrityError(
+                        _("The backup was made by a newer version of this program. Please update the "
+                          "program first. Nothing was changed.")
+                    )
                 with eng.begin() as c:
                     # A restored vault is a new device for sync (SYNC.md rule 1).
                     c.execute(text("UPDATE vault_meta SET value = :v WHERE key = 'device_id'"), {"v": device_id})
@@ -248,19 +262,33 @@ def restore_backup(
             slot = keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, dek, params)
             keyfile = keys.KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.PASSPHRASE_SLOT: slot})
             keyfile = keys.add_pending_event(keyfile, dek, "passphrase_change", source)
-        if paths.has_vault():
-            aside = paths.root / f"replaced-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}"
-            aside.mkdir(mode=0o700)
-            for p in (paths.db, paths.db_wal, paths.db_shm, paths.keys):
-                if p.exists():
-                    os.replace(p, aside / p.name)
-        for p in (paths.db_wal, paths.db_shm):
-            p.unlink(missing_ok=True)
-        os.replace(stage, paths.db)
-        fsutil._fsync_dir(paths.root)
-        keys.save_keyfile(paths.keys, keyfile)
+        # Everything that can fail is done before the working vault is touched: the key file
+        # is staged complete next to the staged database.
+        keys.save_keyfile(staged_keys, keyfile)
+        moved: list[tuple[Path, Path]] = []
+        try:
+            if paths.has_vault():
+                aside = paths.root / f"replaced-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%SZ')}"
+                aside.mkdir(mode=0o700)
+                for p in (paths.db, paths.db_wal, paths.db_shm, paths.keys):
+                    if p.exists():
+                        os.replace(p, aside / p.name)
+                        moved.append((aside / p.name, p))
+            for p in (paths.db_wal, paths.db_shm):
+                p.unlink(missing_ok=True)
+            os.replace(stage, paths.db)
+            os.replace(staged_keys, paths.keys)
+            fsutil._fsync_dir(paths.root)
+        except BaseException:
+            # Put the working vault back as it was.
+            if moved:
+                for p in (paths.db, paths.db_wal, paths.db_shm, paths.keys):
+                    p.unlink(missing_ok=True)
+                for src, dst in moved:
+                    os.replace(src, dst)
+            raise
     finally:
-        for p in (stage, Path(f"{stage}-wal"), Path(f"{stage}-shm")):
+        for p in (stage, Path(f"{stage}-wal"), Path(f"{stage}-shm"), staged_keys):
             p.unlink(missing_ok=True)
         dek.wipe()
         lock.release()
@@ -286,8 +314,14 @@ def list_backups(directory: Path) -> list[BackupInfo]:
 def rotate_backups(directory: Path, keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY) -> list[Path]:
     """Keep the newest backup of each of the last ``keep_daily`` days and of the last
     ``keep_weekly`` ISO weeks; delete the rest. Returns the deleted paths."""
-    backups = list_backups(directory)
-    keep: set[Path] = set()
+    everything = list_backups(directory)
+    # Backups taken before a schema migration are the way back from a failed one: the newest
+    # few stay, whatever the daily backups do.
+    pre_migration = [b for b in everything if b.kind == "pre-migration"]
+    backups = [b for b in everything if b.kind != "pre-migration"]
+    keep: set[Path] = {b.path for b in pre_migration[-KEEP_PRE_MIGRATION:]}
+    for b in pre_migration[:-KEEP_PRE_MIGRATION]:
+        b.path.unlink(missing_ok=True)
     days: dict[dt.date, BackupInfo] = {}
     weeks: dict[tuple[int, int], BackupInfo] = {}
     for b in backups:  # ascending: later ones overwrite, so the newest of each bucket stays
@@ -298,7 +332,7 @@ def rotate_backups(directory: Path, keep_daily: int = KEEP_DAILY, keep_weekly: i
         keep.add(days[day].path)
     for week in sorted(weeks)[-keep_weekly:]:
         keep.add(weeks[week].path)
-    deleted = []
+    deleted = [b.path for b in pre_migration[:-KEEP_PRE_MIGRATION]]
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)

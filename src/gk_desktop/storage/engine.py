@@ -32,6 +32,7 @@ EXPECTED_CIPHER_SETTINGS = {
     "cipher_kdf_algorithm": "PBKDF2_HMAC_SHA512",
 }
 SQLITE_HEADER = b"SQLite format 3\x00"
+MIN_DATABASE_BYTES = 1024  # a vault's database holds at least one 4 KiB page
 
 # Per-connection settings, applied after the key is proven right.
 _CONNECTION_PRAGMAS = (
@@ -66,7 +67,8 @@ def connect(path: Path, dek: SecretBytes, *, create: bool = False, read_only: bo
     A plaintext SQLite file or a foreign file is refused before anything is written to it.
     """
     if not create:
-        if not path.exists():
+        if not path.exists() or path.stat().st_size < MIN_DATABASE_BYTES:
+            # An empty file would pass the key check and then be written to: refuse it first.
             raise _not_our_database()
         if is_plaintext_sqlite(path):
             raise IntegrityError(
@@ -82,7 +84,8 @@ def connect(path: Path, dek: SecretBytes, *, create: bool = False, read_only: bo
         # so nobody else writes meanwhile.)
         wal = Path(f"{path}-wal")
         immutable = not (wal.exists() and wal.stat().st_size > 0)
-        uri = f"file:{path.as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
+        # as_uri() percent-encodes '#', '?' and '%' in folder names.
+        uri = path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
         conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -182,16 +185,28 @@ def assert_settings(conn: Any, *, read_only: bool = False) -> SettingsReport:
     return SettingsReport(version, provider, journal)
 
 
+POOL_TIMEOUT_S = 60
+
+
 def make_engine(conn: Any) -> Any:
-    """A SQLAlchemy engine over the one keyed connection."""
+    """A SQLAlchemy engine over the one keyed connection.
+
+    A queue pool of exactly one connection, not StaticPool: StaticPool hands the same connection
+    to a second user while a transaction is open, whose failing BEGIN then rolls back the first
+    user's work without telling anyone. Here a second user waits until the first is done (another
+    thread) or times out with an error (the same thread, a programming error).
+    """
     from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import StaticPool
+    from sqlalchemy.pool import QueuePool
 
     engine = create_engine(
         "sqlite://",
         module=dbapi2,
         creator=lambda: conn,
-        poolclass=StaticPool,
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=POOL_TIMEOUT_S,
         hide_parameters=True,
         echo=False,
     )

@@ -388,9 +388,10 @@ class PendingEvent:
     kind: str
     at: str
     source: str
+    id: str = ""  # becomes the audit event's id, so an event is never recorded twice
 
     def to_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "at": self.at, "source": self.source}
+        return {"kind": self.kind, "at": self.at, "source": self.source, "id": self.id}
 
 
 @dataclass(frozen=True)
@@ -443,8 +444,8 @@ class KeyFile:
             raise _damaged()
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise _damaged() from exc
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise _damaged() from None if isinstance(exc, RecursionError) else exc
         if not isinstance(data, dict) or data.get("format") != KEYFILE_FORMAT:
             raise _damaged()
         if data.get("version") != KEYFILE_VERSION:
@@ -454,12 +455,15 @@ class KeyFile:
             for name, s in data["slots"].items():
                 if name not in (PASSPHRASE_SLOT, RECOVERY_SLOT) or not isinstance(s, dict):
                     raise ValueError(name)
-                slots[name] = Slot(name, s["kdf"], _unb64(s["nonce"]), _unb64(s["wrapped_key"]))
+                slot = Slot(name, s["kdf"], _unb64(s["nonce"]), _unb64(s["wrapped_key"]))
+                if len(slot.nonce) != NONCE_BYTES or len(slot.wrapped) != DEK_BYTES + 16:
+                    raise ValueError("slot sizes")
+                slots[name] = slot
             if PASSPHRASE_SLOT not in slots:
                 raise ValueError("no passphrase slot")
             pend = data.get("pending_events") or {}
             events = tuple(
-                PendingEvent(str(e["kind"]), str(e["at"]), str(e["source"]))
+                PendingEvent(str(e["kind"]), str(e["at"]), str(e["source"]), str(e.get("id") or ""))
                 for e in pend.get("events", [])
             )
             mac = _unb64(pend.get("mac", ""))
@@ -594,7 +598,7 @@ MAX_PENDING_EVENTS = 100  # keeps vault.keys far below its 64 KiB read limit
 
 def add_pending_event(keyfile: KeyFile, dek: SecretBytes, kind: str, source: str) -> KeyFile:
     events = verified_pending_events(keyfile, dek) + (
-        PendingEvent(kind, datetime.now(timezone.utc).isoformat(timespec="seconds"), source),
+        PendingEvent(kind, datetime.now(timezone.utc).isoformat(timespec="seconds"), source, str(uuid.uuid4())),
     )
     if len(events) > MAX_PENDING_EVENTS:
         # Only a long run of key-file-only commands without any unlock gets here.

@@ -52,7 +52,31 @@ def head_revision() -> str:
 
 
 def upgrade(conn: Any) -> None:
-    """Upgrade to head on the given SQLAlchemy connection (one transaction per Alembic)."""
+    """Upgrade to head on the given SQLAlchemy connection, inside the caller's transaction.
+
+    The caller switches foreign keys off before the transaction (SQLite ignores the pragma inside
+    one), because Alembic's batch mode rebuilds a table by dropping it, which enforced foreign
+    keys would refuse. Before the transaction commits, ``foreign_key_check`` must find nothing.
+    Migrations may rewrite synced tables only dot-preserving (SYNC.md §3.8), so they run with the
+    stamp guard lifted.
+    """
     from alembic import command
 
-    command.upgrade(alembic_config(conn), "head")
+    from gk_desktop.errors import IntegrityError
+    from gk_desktop.storage.stamps import allow_unstamped
+
+    with allow_unstamped(conn):
+        command.upgrade(alembic_config(conn), "head")
+    broken = conn.execute(text("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise IntegrityError("schema migration left broken references; nothing was changed")
+
+
+def upgrade_vault(raw_conn: Any, engine: Any) -> None:
+    """Run :func:`upgrade` in one transaction with foreign keys off, and switch them on again."""
+    raw_conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with engine.begin() as c:
+            upgrade(c)
+    finally:
+        raw_conn.execute("PRAGMA foreign_keys = ON")

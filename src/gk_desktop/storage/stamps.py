@@ -20,6 +20,7 @@ import datetime as dt
 import decimal
 import enum
 import json
+import re
 import threading
 import time
 import uuid
@@ -150,25 +151,67 @@ def _is_synced(obj: Any) -> bool:
 
 
 class UnstampedWriteError(RuntimeError):
-    """A bulk INSERT/UPDATE/DELETE on a synced table would bypass the sync stamps."""
+    """An INSERT/UPDATE/DELETE on a synced table outside the stamping flush."""
 
 
-@event.listens_for(VaultSession, "do_orm_execute")
-def _refuse_bulk_writes(state: Any) -> None:
-    # ``session.execute(insert(Client)...)`` and friends skip the unit of work, and with it the
-    # flush hook: refuse them on synced tables, so no write path can skip the stamps.
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
-    if name in synced_table_names():
-        raise UnstampedWriteError(f"bulk {state.statement.__visit_name__} on synced table {name}")
+FLUSHING_KEY = "gk_stamping_flush"
+ALLOW_KEY = "gk_allow_unstamped"
+_DML_TEXT = re.compile(r"^\s*(?:insert|update|delete|replace)\b", re.IGNORECASE)
 
 
 def synced_table_names() -> frozenset[str]:
     return frozenset(
         m.class_.__tablename__ for m in Base.registry.mappers if getattr(m.class_, "__synced__", False)
     )
+
+
+def install_write_guard(engine: Any) -> None:
+    """Refuse every data change on a synced table that does not come from a stamping flush.
+
+    This covers ``session.execute(insert/update/delete(...))``, ``text("UPDATE ...")``, Core
+    statements on ``session.connection()``, the ``bulk_*`` methods and any plain ``Session``: all
+    of them pass through the engine, and only a :class:`VaultSession` flush marks the connection
+    as stamping. (Raw driver SQL is out of reach; nothing in the app uses it on synced tables.)
+    """
+    from sqlalchemy.sql.dml import UpdateBase
+    from sqlalchemy.sql.elements import TextClause
+
+    synced = synced_table_names()
+
+    @event.listens_for(engine, "before_execute")
+    def _guard(conn: Any, clause: Any, _multi: Any, _params: Any, _opts: Any) -> None:
+        if conn.info.get(FLUSHING_KEY) or conn.info.get(ALLOW_KEY):
+            return
+        if isinstance(clause, UpdateBase):
+            name = getattr(getattr(clause, "table", None), "name", None)
+            if name in synced:
+                raise UnstampedWriteError(f"{clause.__visit_name__} on synced table {name} outside a stamping flush")
+        elif isinstance(clause, TextClause) and _DML_TEXT.match(clause.text):
+            lowered = clause.text.lower()
+            if any(re.search(rf"\b{re.escape(t)}\b", lowered) for t in synced):
+                raise UnstampedWriteError("SQL text changes a synced table outside a stamping flush")
+
+
+class allow_unstamped:
+    """Context for the few writers that keep the stamps themselves (migrations, sync import)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Any:
+        self.conn.info[ALLOW_KEY] = True
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.info.pop(ALLOW_KEY, None)
+
+
+@event.listens_for(VaultSession, "after_soft_rollback")
+def _clear_flushing(session: Session, _previous: Any) -> None:
+    # A failed flush never reaches after_flush; its rollback must not leave the mark behind.
+    conn = session.info.pop("_gk_flush_conn", None)
+    if conn is not None:
+        conn.info.pop(FLUSHING_KEY, None)
 
 
 @event.listens_for(VaultSession, "before_flush")
@@ -191,16 +234,21 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in session.dirty:
         if _is_synced(obj) and session.is_modified(obj, include_collections=False):
             obj.updated_at = now
+    conn = session.connection()
+    session.info["_gk_flush_conn"] = conn
+    conn.info[FLUSHING_KEY] = True
 
 
 @event.listens_for(VaultSession, "after_flush")
 def _after_flush(session: Session, _flush_context: Any) -> None:
-    writes: list[tuple[Any, str, dict[str, Any], bool]] = []  # (cls, id, fields, is_new/deleted)
+    session.connection().info.pop(FLUSHING_KEY, None)
+    session.info.pop("_gk_flush_conn", None)
+    writes: list[tuple[Any, str, dict[str, Any]]] = []
     for obj in session.new:
         if _is_synced(obj):
             state = inspect(obj)
             values = {f: state.attrs[f].value for f in synced_fields(type(obj))}
-            writes.append((type(obj), obj.id, values, True))
+            writes.append((type(obj), obj.id, values))
     for obj in session.dirty:
         if not _is_synced(obj) or obj in session.deleted:
             continue
@@ -211,7 +259,7 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
             if state.attrs[f].history.has_changes()
         }
         if changed:
-            writes.append((type(obj), obj.id, changed, False))
+            writes.append((type(obj), obj.id, changed))
     deletes = [(type(o), o.id) for o in session.deleted if _is_synced(o)]
     if not writes and not deletes:
         return
@@ -219,13 +267,52 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
     if ctx is None:
         raise MissingSyncContext("synced records written without a sync context")
     conn = session.connection()
-    for cls, row_id, values, is_new in writes:
-        _stamp(conn, ctx, cls.__tablename__, row_id, values, fresh=is_new, deleted=False)
+    clocks = _load_clocks(conn, [(c.__tablename__, i) for c, i, _v in writes] + [(c.__tablename__, i) for c, i in deletes])
+    for cls, row_id, values in writes:
+        table = cls.__tablename__
+        previous = clocks.get((table, row_id))
+        if previous is not None and previous[1]:
+            # A write on a deleted id is a restore (SYNC.md §3.4): every field and _deleted=false,
+            # replacing the tombstone's NULLs, keeping the version vector.
+            values = _all_values(session, cls, row_id, values)
+            values[DELETED_FIELD] = False
+            _stamp(conn, ctx, table, row_id, values, previous=previous, replace_all=True, deleted=False)
+        else:
+            _stamp(conn, ctx, table, row_id, values, previous=previous, replace_all=False, deleted=False)
     for cls, row_id in deletes:
         values: dict[str, Any] = {f: None for f in synced_fields(cls)}
         values[DELETED_FIELD] = True
-        _stamp(conn, ctx, cls.__tablename__, row_id, values, fresh=False, deleted=True)
+        _stamp(conn, ctx, cls.__tablename__, row_id, values, previous=clocks.get((cls.__tablename__, row_id)),
+               replace_all=True, deleted=True)
     ctx.persist(conn)
+
+
+def _all_values(session: Session, cls: type, row_id: str, given: dict[str, Any]) -> dict[str, Any]:
+    obj = session.get(cls, row_id)
+    state = inspect(obj)
+    values = {f: state.attrs[f].value for f in synced_fields(cls)}
+    values.update(given)
+    return values
+
+
+def _load_clocks(conn: Any, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, int], bool]]:
+    """The existing clocks (version vector, deleted) of the records a flush writes, in few queries."""
+    clock_t = RecordClock.__table__
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in keys:
+        by_table.setdefault(table, []).append(row_id)
+    found: dict[tuple[str, str], tuple[dict[str, int], bool]] = {}
+    for table, ids in by_table.items():
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = conn.execute(
+                select(clock_t.c.row_id, clock_t.c.vv_json, clock_t.c.deleted).where(
+                    clock_t.c.table_name == table, clock_t.c.row_id.in_(chunk)
+                )
+            ).all()
+            for row_id, vv_json, deleted in rows:
+                found[(table, row_id)] = (json.loads(vv_json), bool(deleted))
+    return found
 
 
 def _stamp(
@@ -235,21 +322,15 @@ def _stamp(
     row_id: str,
     values: dict[str, Any],
     *,
-    fresh: bool,
+    previous: tuple[dict[str, int], bool] | None,
+    replace_all: bool,
     deleted: bool,
 ) -> None:
     counter = ctx.next_dot()
     hlc = ctx.hlc_now()
     seq = ctx.next_change_seq()
-    clock_t = RecordClock.__table__
     fv_t = FieldVersion.__table__
-    vv: dict[str, int] = {}
-    if not fresh:
-        row = conn.execute(
-            select(clock_t.c.vv_json).where(clock_t.c.table_name == table, clock_t.c.row_id == row_id)
-        ).first()
-        if row is not None:
-            vv = json.loads(row[0])
+    vv: dict[str, int] = dict(previous[0]) if previous is not None else {}
     vv[ctx.device_id] = counter
     vv_json = json.dumps(vv, sort_keys=True, separators=(",", ":"))
     conn.execute(
@@ -261,15 +342,11 @@ def _stamp(
         {"t": table, "r": row_id, "vv": vv_json, "seq": seq, "d": deleted},
     )
     names = list(values)
-    if not fresh:
-        if deleted:
-            conn.execute(fv_t.delete().where(fv_t.c.table_name == table, fv_t.c.row_id == row_id))
-        else:
-            conn.execute(
-                fv_t.delete().where(
-                    fv_t.c.table_name == table, fv_t.c.row_id == row_id, fv_t.c.field.in_(names)
-                )
-            )
+    if previous is not None:
+        where = [fv_t.c.table_name == table, fv_t.c.row_id == row_id]
+        if not replace_all:
+            where.append(fv_t.c.field.in_(names))
+        conn.execute(fv_t.delete().where(*where))
     conn.execute(
         fv_t.insert(),
         [
@@ -312,7 +389,12 @@ def verify_stamps(session: Session, models: Iterable[type[Base]]) -> list[str]:
         table = model.__tablename__
         fields = synced_fields(model)
         cols = [getattr(model, "id")] + [getattr(model, f) for f in fields]
-        for row in session.execute(select(*cols)).all():
+        rows = session.execute(select(*cols)).all()
+        present = {row[0] for row in rows}
+        for (t, r), (_vv, deleted) in clocks.items():
+            if t == table and not deleted and r not in present:
+                problems.append(f"{table}/{r}: row gone without a delete stamp")
+        for row in rows:
             row_id = row[0]
             clock = clocks.get((table, row_id))
             if clock is None:

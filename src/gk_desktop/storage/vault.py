@@ -72,11 +72,17 @@ class Vault:
 
         return VaultSession(bind=self.engine, expire_on_commit=False, info={"sync": self.sync})
 
-    def record_event(self, kind: str, **kw: Any) -> None:
+    def record_event(self, kind: str, *, session: Any = None, **kw: Any) -> None:
+        """Record a security event; inside ``session``'s transaction when one is given (the
+        vault's single connection cannot serve a second transaction meanwhile)."""
         from gk_desktop.storage import audit
 
+        source = kw.pop("source", self.source)
+        if session is not None:
+            audit.record(session, kind, device_id=self.device_id, source=source, **kw)
+            return
         with self.engine.begin() as c:
-            audit.record(c, kind, device_id=self.device_id, source=kw.pop("source", self.source), **kw)
+            audit.record(c, kind, device_id=self.device_id, source=source, **kw)
 
     def close(self, *, record_lock: bool = False) -> None:
         """Lock: checkpoint, dispose the engine, close the connection, wipe the key, release."""
@@ -130,6 +136,7 @@ def create_vault(
     keys.require_passphrase_policy(passphrase)
     fsutil.private_mkdir(paths.root)
     with InstanceLock(paths.lock):
+        finish_interrupted_init(paths)
         if paths.has_vault():
             raise VaultExistsError(_("A vault already exists in this folder. Nothing was changed."))
         if params is None:
@@ -138,12 +145,11 @@ def create_vault(
         tmp_db = paths.root / f".vault-init-{secrets.token_hex(4)}.db"
         try:
             conn = engine_mod.connect(tmp_db, dek, create=True)
-            eng = engine_mod.make_engine(conn)
+            eng = vault_engine(conn)
             try:
                 from gk_desktop.storage import migrate
 
-                with eng.begin() as c:
-                    migrate.upgrade(c)
+                migrate.upgrade_vault(conn, eng)
                 device_id = str(uuid.uuid4())
                 _init_meta(eng, device_id, keyfile.vault_id)
                 from gk_desktop.storage import audit
@@ -154,9 +160,18 @@ def create_vault(
             finally:
                 eng.dispose()
                 conn.close()
+            # The key file is staged complete before the database takes its name, so a crash
+            # between the two renames leaves a vault that the next start finishes
+            # (finish_interrupted_init), never a database whose key is lost.
+            keys.save_keyfile(_init_keys_path(paths), keyfile)
             os.replace(tmp_db, paths.db)
+            os.replace(_init_keys_path(paths), paths.keys)  # last: marks the vault complete
             fsutil._fsync_dir(paths.root)
-            keys.save_keyfile(paths.keys, keyfile)  # last: marks the vault complete
+        except BaseException:
+            if not paths.keys.exists():
+                paths.db.unlink(missing_ok=True)  # ours: the folder had no vault (checked above)
+            _init_keys_path(paths).unlink(missing_ok=True)
+            raise
         finally:
             for leftover in (tmp_db, Path(f"{tmp_db}-wal"), Path(f"{tmp_db}-shm")):
                 leftover.unlink(missing_ok=True)
@@ -165,6 +180,32 @@ def create_vault(
             progress(1.0)
     log.info("vault created")
     return printed
+
+
+def _init_keys_path(paths: VaultPaths) -> Path:
+    return paths.root / ".vault.keys.init"
+
+
+def finish_interrupted_init(paths: VaultPaths) -> None:
+    """Complete a vault creation that was killed between its two final renames."""
+    staged = _init_keys_path(paths)
+    if not staged.exists():
+        return
+    if paths.db.exists() and not paths.keys.exists():
+        os.replace(staged, paths.keys)
+        fsutil._fsync_dir(paths.root)
+        log.info("finished an interrupted vault creation")
+    elif not paths.db.exists() or paths.keys.exists():
+        staged.unlink(missing_ok=True)
+
+
+def vault_engine(conn: Any) -> Any:
+    """The SQLAlchemy engine of a vault connection, with the guard that keeps stamps complete."""
+    from gk_desktop.storage.stamps import install_write_guard
+
+    eng = engine_mod.make_engine(conn)
+    install_write_guard(eng)
+    return eng
 
 
 def _init_meta(eng: Any, device_id: str, vault_id: str) -> None:
@@ -223,6 +264,7 @@ def open_vault(
     dek: SecretBytes | None = None
     conn = None
     try:
+        finish_interrupted_init(paths)
         keyfile = _load_keyfile(paths)
         # Argon2 runs in C without the GIL: import what the rest of the unlock needs meanwhile.
         preload = threading.Thread(target=_preload_modules, name="gk-preload", daemon=True)
@@ -234,7 +276,7 @@ def open_vault(
         if not read_only:
             _remove_stale_temp_files(paths)
         conn = engine_mod.connect(paths.db, dek, read_only=read_only)
-        eng = engine_mod.make_engine(conn)
+        eng = vault_engine(conn)
         from gk_desktop.storage import migrate as migrate_mod
         from gk_desktop.storage.stamps import SyncContext
 
@@ -266,8 +308,7 @@ def open_vault(
             from gk_desktop.storage import backup as backup_mod
 
             backup_mod.create_backup(vault, kind="pre-migration")
-            with eng.begin() as c:
-                migrate_mod.upgrade(c)
+            migrate_mod.upgrade_vault(conn, eng)
             vault.migrated_from = revision
             log.info("vault schema migrated")
         if not read_only:
@@ -301,6 +342,7 @@ def _remove_stale_temp_files(paths: VaultPaths) -> None:
     """Temp files a killed process left behind (all encrypted or key-slot copies)."""
     stale = fsutil.stale_temp_files(paths.keys)
     stale += list(paths.root.glob(".vault-init-*.db*")) + list(paths.root.glob(".restore-*.db*"))
+    stale += list(paths.root.glob(".restore-*.keys*"))
     if paths.backups.is_dir():
         stale += list(paths.backups.glob(".gk-backup-*.tmp*")) + list(paths.backups.glob("*.gkbackup.part"))
     for p in stale:
@@ -331,7 +373,8 @@ def _flush_pending_events(vault: Vault) -> None:
                 at = None
             kind = event.kind if event.kind in audit.KINDS else None
             if kind:
-                audit.record(c, kind, device_id=vault.device_id, source=f"keys:{event.source}"[:20], at=at)
+                audit.record(c, kind, device_id=vault.device_id, source=f"keys:{event.source}"[:20], at=at,
+                             event_id=event.id or None)
     cleared = vault.keyfile.with_events((), vault.dek)
     keys.save_keyfile(vault.paths.keys, cleared)
     vault.keyfile = cleared
