@@ -156,7 +156,8 @@ class UnstampedWriteError(RuntimeError):
 
 FLUSHING_KEY = "gk_stamping_flush"
 ALLOW_KEY = "gk_allow_unstamped"
-_DML_TEXT = re.compile(r"^\s*(?:insert|update|delete|replace)\b", re.IGNORECASE)
+# Anywhere in the text: comments or a WITH clause may come first.
+_DML_TEXT = re.compile(r"\b(?:insert|update|delete|replace)\b", re.IGNORECASE)
 
 
 def synced_table_names() -> frozenset[str]:
@@ -186,7 +187,7 @@ def install_write_guard(engine: Any) -> None:
             name = getattr(getattr(clause, "table", None), "name", None)
             if name in synced:
                 raise UnstampedWriteError(f"{clause.__visit_name__} on synced table {name} outside a stamping flush")
-        elif isinstance(clause, TextClause) and _DML_TEXT.match(clause.text):
+        elif isinstance(clause, TextClause) and _DML_TEXT.search(clause.text):
             lowered = clause.text.lower()
             if any(re.search(rf"\b{re.escape(t)}\b", lowered) for t in synced):
                 raise UnstampedWriteError("SQL text changes a synced table outside a stamping flush")
