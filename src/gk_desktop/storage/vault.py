@@ -84,6 +84,39 @@ class Vault:
         with self.engine.begin() as c:
             audit.record(c, kind, device_id=self.device_id, source=source, **kw)
 
+    # -- key-file operations on an open vault (the GUI holds the instance lock already)
+
+    def change_passphrase(self, old_passphrase: str, new_passphrase: str, *,
+                          params: KdfParams | None = None) -> None:
+        """Rewrap the data key under a new passphrase; the old one must be right."""
+        keys.require_passphrase_policy(new_passphrase)
+        keyfile = keys.load_keyfile(self.paths.keys)
+        keys.unlock_with_passphrase(keyfile, old_passphrase).wipe()
+        if params is None:
+            params = keys.calibrate_kdf()
+        slot = keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, self.dek, params)
+        updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.PASSPHRASE_SLOT: slot},
+                          keyfile.pending_events, keyfile.events_mac)
+        keys.save_keyfile(self.paths.keys, updated)
+        self.keyfile = updated
+        self.record_event("passphrase_change")
+        log.info("passphrase changed")
+
+    def reissue_recovery_key(self, passphrase: str) -> str:
+        """A new recovery key (the passphrase confirms it is the worker); the old one stops."""
+        keyfile = keys.load_keyfile(self.paths.keys)
+        keys.unlock_with_passphrase(keyfile, passphrase).wipe()
+        recovery, printed = keys.new_recovery_key()
+        slot = keys.make_recovery_slot(keyfile.vault_id, recovery, self.dek)
+        recovery.wipe()
+        updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.RECOVERY_SLOT: slot},
+                          keyfile.pending_events, keyfile.events_mac)
+        keys.save_keyfile(self.paths.keys, updated)
+        self.keyfile = updated
+        self.record_event("recovery_key_reissue")
+        log.info("new recovery key issued")
+        return printed
+
     def close(self, *, record_lock: bool = False) -> None:
         """Lock: checkpoint, dispose the engine, close the connection, wipe the key, release."""
         try:
@@ -131,8 +164,6 @@ def create_vault(
     source: str = "cli",
 ) -> str:
     """Create a vault at ``paths``; returns the printed recovery key."""
-    if paths.has_vault():
-        raise VaultExistsError(_("A vault already exists in this folder. Nothing was changed."))
     keys.require_passphrase_policy(passphrase)
     fsutil.private_mkdir(paths.root)
     with InstanceLock(paths.lock):
@@ -187,16 +218,23 @@ def _init_keys_path(paths: VaultPaths) -> Path:
 
 
 def finish_interrupted_init(paths: VaultPaths) -> None:
-    """Complete a vault creation that was killed between its two final renames."""
-    staged = _init_keys_path(paths)
-    if not staged.exists():
+    """Complete a creation or restore that was killed between its two final renames.
+
+    Both stage the complete key file first, then give the database its name, then the key file:
+    a database without ``vault.keys`` next to a staged key file is finished by renaming it.
+    """
+    staged = [_init_keys_path(paths)] + sorted(paths.root.glob(".restore-*.keys"))
+    staged = [p for p in staged if p.exists()]
+    if not staged:
         return
     if paths.db.exists() and not paths.keys.exists():
-        os.replace(staged, paths.keys)
+        newest = max(staged, key=lambda p: p.stat().st_mtime_ns)
+        os.replace(newest, paths.keys)
         fsutil._fsync_dir(paths.root)
-        log.info("finished an interrupted vault creation")
-    elif not paths.db.exists() or paths.keys.exists():
-        staged.unlink(missing_ok=True)
+        log.info("finished an interrupted vault creation or restore")
+    elif paths.keys.exists() or not paths.db.exists():
+        for p in staged:
+            p.unlink(missing_ok=True)
 
 
 def vault_engine(conn: Any) -> Any:
