@@ -27,7 +27,7 @@ LANGS = ("de",)
 def extract() -> Catalog:
     template = Catalog(project="gk-desktop", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(SRC), method_map=[("**.py", "python")], keywords={"_": None, "ngettext": (1, 2)},
+        str(SRC), method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "ngettext": (1, 2)},
         comment_tags=("TRANSLATORS:",),
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

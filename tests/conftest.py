@@ -33,6 +33,7 @@ CANARY_NOTE = "ZQXCANARYINTERVIEW Gespräch über Ausbildung"
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own data folder through GK_DATA_DIR; no secret leaks in from outside."""
     monkeypatch.setenv("GK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GK_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("GK_KDF_PROFILE", "test")
     for var in ("GK_PASSPHRASE", "GK_NEW_PASSPHRASE", "GK_RECOVERY_KEY", "GK_TODAY"):
         monkeypatch.delenv(var, raising=False)

@@ -31,18 +31,24 @@ def test_every_german_string_translated_with_same_placeholders() -> None:
     for m in catalog:
         if not m.id:
             continue
-        if not m.string or m.fuzzy:
+        ids = m.id if isinstance(m.id, (tuple, list)) else (m.id,)
+        strings = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
+        if not all(strings) or m.fuzzy:
             problems.append(f"untranslated: {m.id!r}")
-        elif _fields(m.id) != _fields(m.string):
+        elif any(_fields(t) != _fields(ids[-1]) for t in strings):
             problems.append(f"placeholders differ: {m.id!r}")
     assert problems == []
 
 
+def _key(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else value
+
+
 def test_mo_is_up_to_date() -> None:
     with open(PO, "rb") as fh:
-        po = {m.id: m.string for m in read_po(fh, locale="de") if m.id}
+        po = {_key(m.id): _key(m.string) for m in read_po(fh, locale="de") if m.id}
     with open(PO.with_suffix(".mo"), "rb") as fh:
-        mo = {m.id: m.string for m in read_mo(fh) if m.id}
+        mo = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert po == mo, "run: make translations"
 
 

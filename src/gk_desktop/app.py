@@ -1,30 +1,324 @@
-"""gk-desktop: composition root of the GUI.
+"""gk-desktop: the composition root of the GUI.
 
-Order of start-up (ARCHITECTURE.md §2): paths → logging → QApplication → lock screen; storage and
-services are imported in the unlock worker. The window, lock screen and set-up wizard are built by
-the app-shell issue; until then this entry point reports that and points to gk-cli.
+Start-up order (ARCHITECTURE.md §2): paths → logging → QApplication → translators → lock screen
+(or the set-up wizard on the first start). SQLAlchemy, Alembic, SQLCipher and the services are
+imported in the unlock worker, so the lock screen shows before the heavy imports.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
 
 from gk_desktop import __version__
 from gk_desktop.i18n import _
 
+log = logging.getLogger("gk_desktop.app")
+START_TIME = time.perf_counter()
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gk-desktop", description=_("Case work with an encrypted vault."))
+    parser.add_argument("--version", action="version", version=f"gk-desktop {__version__}")
+    parser.add_argument("--data-dir", help=_("data folder (default: GK_DATA_DIR or the user data folder)"))
+    parser.add_argument("--lang", choices=("de", "en"), help=_("language of the program"))
+    parser.add_argument("--selftest", action="store_true",
+                        help=_("start offscreen with a temporary vault, open the main window, lock, quit"))
+    parser.add_argument("--screenshot", metavar="FILE", help=_("with --selftest: save a picture of the main window"))
+    parser.add_argument("--quit-after-lock-screen", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def make_sheet(data_dir: Path) -> Callable[[str], bytes]:
+    """The recovery sheet (PDF bytes, in memory) for the vault in ``data_dir``."""
+
+    def sheet(printed: str) -> bytes:
+        from gk_desktop.domain.clock import today
+        from gk_desktop.documents.recovery_sheet import recovery_sheet_pdf
+        from gk_desktop.i18n import language
+        from gk_desktop.paths import VaultPaths
+        from gk_desktop.storage.keys import load_keyfile
+
+        vault_id = load_keyfile(VaultPaths(data_dir).keys).vault_id
+        return recovery_sheet_pdf(printed, created=today(), vault_id_short=vault_id[:8], lang=language())
+
+    return sheet
+
+
+class AppController:
+    """Owns the windows and the vault handle; the only place that switches between them."""
+
+    def __init__(self, app: Any, data_dir: Path, settings: Any, *, clock: Callable[[], float] = time.monotonic) -> None:
+        from PySide6.QtCore import QSettings
+
+        from gk_desktop.paths import config_dir
+
+        self.app = app
+        self.data_dir = data_dir
+        self.settings = settings
+        self.vault: Any = None
+        self.lock_screen: Any = None
+        self.wizard: Any = None
+        self.main_window: Any = None
+        self._clock = clock
+        self.qsettings = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        from gk_desktop.ui.idle import IdleWatcher
+
+        self.idle = IdleWatcher(settings.auto_lock_minutes, clock=clock)
+        self.idle.idle.connect(self.lock)
+        app.aboutToQuit.connect(self.shutdown)
+
+    # -- screens
+
+    def start(self) -> None:
+        from gk_desktop.paths import VaultPaths
+
+        if VaultPaths(self.data_dir).has_vault():
+            self.show_lock_screen()
+        else:
+            self.show_wizard()
+
+    def show_wizard(self) -> None:
+        from gk_desktop.ui.setup_wizard import SetupWizard
+
+        self.wizard = SetupWizard(self.data_dir, lambda key: make_sheet(self.wizard.folder_page.folder())(key))
+        self.wizard.vault_created.connect(self._wizard_done)
+        self.wizard.rejected.connect(self.app.quit)
+        self.wizard.show()
+
+    def _wizard_done(self, folder: Path) -> None:
+        self.data_dir = folder
+        if not os.environ.get("GK_DATA_DIR"):
+            self.settings = self.settings.with_value("data_dir", str(folder))
+            self.settings.save()
+        self.wizard.deleteLater()
+        self.wizard = None
+        self.show_lock_screen()
+
+    def _ensure_lock_screen(self) -> Any:
+        from PySide6.QtWidgets import QMainWindow
+
+        from gk_desktop.ui.lock_screen import LockScreen
+
+        if self.lock_screen is None:
+            window = QMainWindow()
+            window.setWindowTitle("gk-desktop")
+            window.resize(1024, 700)
+            screen = LockScreen(self.data_dir, make_sheet(self.data_dir))
+            screen.unlocked.connect(self.on_unlocked)
+            window.setCentralWidget(screen)
+            self.lock_screen = window
+        return self.lock_screen
+
+    def show_lock_screen(self) -> None:
+        window = self._ensure_lock_screen()
+        screen = window.centralWidget()
+        screen.data_dir = self.data_dir
+        screen.clear()
+        if self.main_window is not None:
+            window.restoreGeometry(self.main_window.saveGeometry())
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def on_unlocked(self, vault: Any) -> None:
+        from gk_desktop.ui.main_window import MainWindow
+
+        self.vault = vault
+        self.main_window = MainWindow(self.settings, vault, make_sheet(self.data_dir), self.qsettings)
+        self.main_window.lock_requested.connect(self.lock)
+        sv = self.main_window.settings_view
+        sv.auto_lock_changed.connect(self.set_auto_lock)
+        sv.language_changed.connect(self.set_language)
+        sv.restore_requested.connect(self.restore)
+        if self.lock_screen is not None:
+            self.main_window.setGeometry(self.lock_screen.geometry()) if self.lock_screen.isVisible() else None
+            self.lock_screen.hide()
+        self.main_window.show()
+        self.main_window.refresh()
+        self.idle.set_minutes(self.settings.auto_lock_minutes)
+        self.idle.start()
+
+    # -- locking
+
+    def lock(self) -> None:
+        """Lock: close dialogs, clear and destroy every view that held case data, close the vault."""
+        from PySide6.QtWidgets import QApplication
+
+        from gk_desktop.ui import ops
+
+        self.idle.stop()
+        for widget in QApplication.topLevelWidgets():
+            if widget.isWindow() and widget.isModal() and widget.isVisible():
+                widget.close()
+        if self.main_window is not None:
+            self.main_window.save_geometry()
+            self.main_window.clear()
+            self.show_lock_screen()
+            self.main_window.hide()
+            self.main_window.deleteLater()
+            self.main_window = None
+        vault, self.vault = self.vault, None
+        if vault is not None:
+            ops.wait_all()  # never close the vault under a running operation
+            from gk_desktop.services import session
+
+            session.lock(vault)
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+
+    def shutdown(self) -> None:
+        if self.vault is not None:
+            self.lock()
+
+    # -- settings
+
+    def set_auto_lock(self, minutes: int) -> None:
+        self.settings = self.settings.with_value("auto_lock_minutes", minutes)
+        self.settings.save()
+        self.idle.set_minutes(self.settings.auto_lock_minutes)
+
+    def set_language(self, lang: str) -> None:
+        from gk_desktop.ui import i18n as ui_i18n
+
+        self.settings = self.settings.with_value("language", lang)
+        self.settings.save()
+        ui_i18n.install(self.app, lang)
+        # Rebuild the windows in the new language; the vault stays open.
+        if self.main_window is not None:
+            vault = self.vault
+            old = self.main_window
+            old.save_geometry()
+            old.hide()
+            old.deleteLater()
+            self.main_window = None
+            if self.lock_screen is not None:
+                self.lock_screen.deleteLater()
+                self.lock_screen = None
+            self.on_unlocked(vault)
+            self.main_window.nav.setCurrentRow(1)
+            self.main_window.settings_view.tabs.setCurrentIndex(1)
+
+    def restore(self, backup_file: Path) -> None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+
+        passphrase, ok = QInputDialog.getText(
+            self.main_window, _("Restore a backup"),
+            _("Passphrase that was valid when the backup was made:"), QLineEdit.EchoMode.Password)
+        if not ok or not passphrase:
+            return
+        self.lock()
+        from gk_desktop.ui.ops import Op, error_text
+
+        data_dir = self.data_dir
+
+        def work(_ctx: Any) -> str:
+            from gk_desktop.services import vault_admin
+
+            return vault_admin.restore(backup_file, data_dir, passphrase=passphrase,
+                                       replace_existing=True, source="gui")
+
+        def done(_device: str) -> None:
+            QMessageBox.information(self.lock_screen, _("Restore a backup"),
+                                    _("The backup was restored. Please unlock the vault."))
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self.lock_screen, _("Restore a backup"), error_text(exc))
+
+        Op(self.lock_screen, work).on_success(done).on_failure(failed).run()
+
+
+def _install_excepthook() -> None:
+    def hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
+        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            from gk_desktop.ui.ops import error_text
+
+            if QApplication.instance() is not None:
+                QMessageBox.critical(None, _("Something went wrong"), error_text(exc))
+        except Exception:  # noqa: BLE001 - the hook itself must never raise
+            pass
+
+    sys.excepthook = hook
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gk-desktop")
-    parser.add_argument("--version", action="version", version=f"gk-desktop {__version__}")
-    parser.add_argument("--data-dir")
-    parser.parse_args(argv)
-    sys.stderr.write(
-        _("gk-desktop {version}: the window (set-up wizard, lock screen, main window) comes with the "
-          "next release. The vault can already be created and looked after with 'gk-cli'; see README.md.").format(
-            version=__version__) + "\n"
-    )
-    return 0
+    args = _parse(argv)
+    from gk_desktop.hardening import disable_core_dumps
+    from gk_desktop.paths import VaultPaths, config_dir, resolve_data_dir
+
+    disable_core_dumps()
+    if args.selftest:
+        return selftest(args.screenshot, args.lang or "de")
+    from gk_desktop.settings import Settings
+
+    settings = Settings.load()
+    explicit = args.data_dir or os.environ.get("GK_DATA_DIR")
+    data_dir = resolve_data_dir(explicit or settings.data_dir or None)
+    from gk_desktop.logsetup import setup_logging
+
+    setup_logging(VaultPaths(data_dir).logs if data_dir.is_dir() else config_dir() / "logs")
+    _install_excepthook()
+    from PySide6.QtWidgets import QApplication
+
+    from gk_desktop.ui import i18n as ui_i18n
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("gk-desktop")
+    app.setApplicationVersion(__version__)
+    ui_i18n.install(app, args.lang or settings.language)
+    controller = AppController(app, data_dir, settings)
+    controller.start()
+    if args.quit_after_lock_screen:  # benchmark: time to the first paint of the lock screen
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
+    return int(app.exec())
+
+
+def selftest(screenshot: str | None, lang: str) -> int:
+    """Offscreen, temporary folder, test KDF: create a vault, open the main window, lock, quit."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["GK_KDF_PROFILE"] = "test"
+    with tempfile.TemporaryDirectory(prefix="gk-selftest-") as tmp:
+        os.environ["GK_CONFIG_DIR"] = str(Path(tmp) / "config")
+        data_dir = Path(tmp) / "data"
+        from PySide6.QtCore import QEventLoop, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from gk_desktop.settings import Settings
+        from gk_desktop.ui import i18n as ui_i18n
+
+        app = QApplication.instance() or QApplication(["gk-desktop"])
+        ui_i18n.install(app, lang)
+        from gk_desktop.services import session, vault_admin
+
+        passphrase = "selbsttest tresor ohne echte daten 2026"
+        vault_admin.init_vault(data_dir, passphrase, source="gui")
+        controller = AppController(app, data_dir, Settings.load())
+        controller.start()
+        controller.on_unlocked(session.unlock(data_dir, passphrase))
+        loop = QEventLoop()
+        QTimer.singleShot(500, loop.quit)
+        loop.exec()
+        ok = controller.main_window is not None and controller.main_window.isVisible()
+        if screenshot and ok:
+            ok = controller.main_window.grab().save(screenshot)
+        controller.lock()
+        ok = ok and controller.vault is None and controller.lock_screen is not None and controller.lock_screen.isVisible()
+        controller.lock_screen.close()
+        app.processEvents()
+    sys.stderr.write(("selftest ok\n" if ok else "selftest FAILED\n"))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,18 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, APP_AUTHOR, roaming=False))
 
 
+def config_dir() -> Path:
+    """Settings that are not secret (language, auto-lock time, where the vault lives).
+
+    ``GK_CONFIG_DIR`` overrides it (tests, portable set-ups)."""
+    env = os.environ.get("GK_CONFIG_DIR")
+    if env:
+        return Path(env).expanduser().absolute()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, APP_AUTHOR, roaming=False))
+
+
 def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if cli_value:
         return Path(cli_value).expanduser().absolute()

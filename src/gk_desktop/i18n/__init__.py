@@ -47,6 +47,11 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a string for translation where it is declared; translate it with _() where shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     if _translation is None:
         set_language(os.environ.get("GK_LANG"))

@@ -1,0 +1,100 @@
+"""Typed settings, declared once (STYLE.md 19): key, default, type, label, limits.
+
+Secrets live in the vault; these non-secret settings live in ``settings.json`` in the config
+folder (:func:`gk_desktop.paths.config_dir`), because the lock screen needs the language and the
+vault's location before anything is unlocked. Window geometry is kept by Qt (QSettings) in ui/.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from gk_desktop.i18n import N_, _
+from gk_desktop.paths import config_dir
+from gk_desktop.storage import fsutil
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    type: type
+    label: str  # English source string, translated where shown
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def coerce(self, value: Any) -> Any:
+        """The value if it is valid, else the default (a hand-edited file never stops the app)."""
+        if self.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return self.default
+            if self.minimum is not None and value < self.minimum:
+                return self.minimum
+            if self.maximum is not None and value > self.maximum:
+                return self.maximum
+            return value
+        if self.type is str:
+            if not isinstance(value, str):
+                return self.default
+            if self.choices and value not in self.choices:
+                return self.default
+            return value
+        return self.default
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("language", "de", str, N_("Language"), choices=("de", "en")),
+    # BSI BER.3.13: lock after inactivity, 5-15 minutes; 1 minute for shared rooms.
+    SettingSpec("auto_lock_minutes", 5, int, N_("Lock after inactivity (minutes)"), 1, 15),
+    SettingSpec("backup_warning_days", 7, int, N_("Warn when the last backup is older than (days)"), 1, 90),
+    SettingSpec("data_dir", "", str, N_("Vault folder")),
+)
+_BY_KEY = {s.key: s for s in SPECS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = "de"
+    auto_lock_minutes: int = 5
+    backup_warning_days: int = 7
+    data_dir: str = ""
+    path: Path | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "Settings":
+        path = (directory or config_dir()) / SETTINGS_FILE
+        raw: dict[str, Any] = {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                raw = loaded
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            log.warning("settings file unreadable; defaults used")
+        values = {spec.key: spec.coerce(raw.get(spec.key, spec.default)) for spec in SPECS}
+        return cls(**values, path=path)
+
+    def with_value(self, key: str, value: Any) -> "Settings":
+        spec = _BY_KEY[key]
+        return replace(self, **{key: spec.coerce(value)})
+
+    def save(self) -> None:
+        assert self.path is not None
+        fsutil.private_mkdir(self.path.parent)
+        data = {spec.key: getattr(self, spec.key) for spec in SPECS}
+        fsutil.atomic_write(self.path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def label(key: str) -> str:
+    return _(_BY_KEY[key].label)
+

@@ -1,0 +1,422 @@
+"""The main window: navigation, the overview of the vault, and Einstellungen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gk_desktop.i18n import _, ngettext
+from gk_desktop.settings import Settings
+from gk_desktop.ui.ops import Op, error_text
+from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date, secret_field
+
+WINDOW_TITLE = "gk-desktop"  # never personal data
+
+
+class OverviewView(QWidget):
+    """Facts about the open vault: records, last backup (with a warning), key derivation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel(_("Overview"))
+        f = self.heading.font()
+        f.setPointSize(f.pointSize() + 5)
+        self.heading.setFont(f)
+        self.clients = QLabel("–")
+        self.cases = QLabel("–")
+        self.contacts = QLabel("–")
+        self.backup = QLabel("–")
+        self.backup.setWordWrap(True)
+        self.security = QLabel("–")
+        form = QFormLayout()
+        form.addRow(_("Clients"), self.clients)
+        form.addRow(_("Open cases"), self.cases)
+        form.addRow(_("Interviews"), self.contacts)
+        form.addRow(_("Last backup"), self.backup)
+        form.addRow(_("Protection"), self.security)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def show_summary(self, summary: Any, warn_after_days: int) -> None:
+        self.clients.setText(str(summary.clients))
+        self.cases.setText(str(summary.open_cases))
+        self.contacts.setText(str(summary.contacts))
+        self.backup.setText(backup_text(summary, warn_after_days))
+        self.backup.setStyleSheet("color: #8a4b00;" if backup_overdue(summary, warn_after_days) else "")
+        self.security.setText(_("Encrypted vault; key derivation Argon2id with {mib} MiB and {t} passes").format(
+            mib=summary.kdf_memory_mib, t=summary.kdf_time_cost))
+
+    def clear(self) -> None:
+        for label in (self.clients, self.cases, self.contacts, self.backup, self.security):
+            label.setText("–")
+
+
+def backup_overdue(summary: Any, warn_after_days: int) -> bool:
+    return summary.backup_age_days is None or summary.backup_age_days > warn_after_days
+
+
+def backup_text(summary: Any, warn_after_days: int) -> str:
+    if summary.last_backup is None:
+        return _("No backup yet. Please make one under Settings › Security.")
+    age = summary.backup_age_days
+    when = format_date(summary.last_backup.date())
+    if age == 0:
+        text = _("today ({date})").format(date=when)
+    else:
+        text = ngettext("{days} day ago ({date})", "{days} days ago ({date})", age).format(days=age, date=when)
+    if age > warn_after_days:
+        text += " – " + ngettext("older than {n} day: please make a backup.",
+                                 "older than {n} days: please make a backup.", warn_after_days).format(n=warn_after_days)
+    return text
+
+
+class SettingsView(QWidget):
+    """Einstellungen: Sicherheit and Sprache.
+
+    Signals:
+        auto_lock_changed(int), language_changed(str), restore_requested(Path), backup_done()
+    """
+
+    auto_lock_changed = Signal(int)
+    language_changed = Signal(str)
+    restore_requested = Signal(object)
+    backup_done = Signal()
+
+    def __init__(self, settings: Settings, vault: Any, sheet: Callable[[str], bytes],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self._sheet = sheet
+        heading = QLabel(_("Settings"))
+        f = heading.font()
+        f.setPointSize(f.pointSize() + 5)
+        heading.setFont(f)
+        tabs = QTabWidget()
+        tabs.addTab(self._security_tab(settings), _("Security"))
+        tabs.addTab(self._language_tab(settings), _("Language"))
+        self.tabs = tabs
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(tabs)
+
+    def _security_tab(self, settings: Settings) -> QWidget:
+        page = QWidget()
+        self.auto_lock = QSpinBox()
+        self.auto_lock.setRange(1, 15)
+        self.auto_lock.setValue(settings.auto_lock_minutes)
+        self.auto_lock.setSuffix(" " + _("min"))
+        self.auto_lock.setAccessibleName(_("Lock after inactivity (minutes)"))
+        self.auto_lock.valueChanged.connect(self.auto_lock_changed)
+        lock_box = QGroupBox(_("Locking"))
+        lf = QFormLayout(lock_box)
+        lf.addRow(_("Lock after inactivity (minutes)"), self.auto_lock)
+        lf.addRow("", QLabel(_("Ctrl+L locks at once. The vault is also locked when the program ends.")))
+
+        key_box = QGroupBox(_("Passphrase and recovery key"))
+        self.change_button = QPushButton(_("Change passphrase …"))
+        self.change_button.clicked.connect(self.change_passphrase)
+        self.reissue_button = QPushButton(_("Issue a new recovery key …"))
+        self.reissue_button.clicked.connect(self.reissue_recovery_key)
+        kl = QHBoxLayout(key_box)
+        kl.addWidget(self.change_button)
+        kl.addWidget(self.reissue_button)
+        kl.addStretch(1)
+
+        backup_box = QGroupBox(_("Backups"))
+        self.backup_state = QLabel("–")
+        self.backup_state.setWordWrap(True)
+        self.backup_button = QPushButton(_("Back up now"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton(_("Restore a backup …"))
+        self.restore_button.clicked.connect(self.choose_restore)
+        bl = QVBoxLayout(backup_box)
+        bl.addWidget(self.backup_state)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addStretch(1)
+        bl.addLayout(row)
+
+        layout = QVBoxLayout(page)
+        layout.addWidget(lock_box)
+        layout.addWidget(key_box)
+        layout.addWidget(backup_box)
+        layout.addStretch(1)
+        return page
+
+    def _language_tab(self, settings: Settings) -> QWidget:
+        page = QWidget()
+        self.german = QRadioButton("Deutsch")
+        self.english = QRadioButton("English")
+        (self.german if settings.language == "de" else self.english).setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(self.german)
+        group.addButton(self.english)
+        self.german.toggled.connect(lambda on: on and self.language_changed.emit("de"))
+        self.english.toggled.connect(lambda on: on and self.language_changed.emit("en"))
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(_("Language of the program")))
+        layout.addWidget(self.german)
+        layout.addWidget(self.english)
+        layout.addStretch(1)
+        return page
+
+    def show_summary(self, summary: Any, warn_after_days: int) -> None:
+        self.backup_state.setText(_("Last backup: {text}").format(text=backup_text(summary, warn_after_days)))
+        self.backup_state.setStyleSheet("color: #8a4b00;" if backup_overdue(summary, warn_after_days) else "")
+
+    # -- actions
+
+    def change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self._vault, self)
+        dialog.exec()
+
+    def reissue_recovery_key(self) -> None:
+        ReissueDialog(self._vault, self._sheet, self).exec()
+
+    def backup_now(self) -> None:
+        from gk_desktop.services import session
+
+        progress = QProgressDialog(_("Backing up the vault …"), "", 0, 100, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        vault = self._vault
+        self.backup_button.setEnabled(False)
+
+        def done(path: Path) -> None:
+            progress.close()
+            self.backup_button.setEnabled(True)
+            QMessageBox.information(self, _("Backup"), _("The backup was written to {path}.").format(path=path))
+            self.backup_done.emit()
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            self.backup_button.setEnabled(True)
+            QMessageBox.warning(self, _("Backup"), error_text(exc))
+
+        Op(self, lambda ctx: session.backup_now(vault, ctx.progress)).on_progress(
+            lambda f: progress.setValue(int(f * 100))).on_success(done).on_failure(failed).run()
+
+    def choose_restore(self) -> None:
+        start = str(self._vault.paths.backups) if self._vault is not None else str(Path.home())
+        name, _filter = QFileDialog.getOpenFileName(self, _("Restore a backup"), start,
+                                                    _("Backups") + " (*.gkbackup)")
+        if not name:
+            return
+        answer = QMessageBox.question(
+            self, _("Restore a backup"),
+            _("The vault is locked, the current state is set aside (not deleted) and the backup takes its "
+              "place. Entries made after the backup are then only in the set-aside copy. Continue?"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_requested.emit(Path(name))
+
+
+class ChangePassphraseDialog(QDialog):
+    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self.setWindowTitle(_("Change passphrase"))
+        self.old = secret_field()
+        self.pair = PassphrasePair()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.ok = self.buttons.addButton(_("Change passphrase"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._change)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(_("Current passphrase"), self.old)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.pair)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.pair.changed.connect(self._update)
+        self.old.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.old.text()) and self.pair.is_acceptable())
+
+    def _change(self) -> None:
+        from gk_desktop.services import session
+
+        old, new, vault = self.old.text(), self.pair.passphrase(), self._vault
+        self.ok.setEnabled(False)
+        self.message.setText(_("Please wait …"))
+        Op(self, lambda _ctx: session.change_passphrase(vault, old, new)).on_success(self._done).on_failure(self._failed).run()
+
+    def _done(self, _result: Any) -> None:
+        self.old.clear()
+        self.pair.clear()
+        QMessageBox.information(self, _("Change passphrase"), _("The passphrase was changed. The recovery key stays the same."))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(error_text(exc))
+        self._update()
+
+
+class ReissueDialog(QDialog):
+    def __init__(self, vault: Any, sheet: Callable[[str], bytes], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self.setWindowTitle(_("Issue a new recovery key"))
+        self.resize(560, 380)
+        intro = QLabel(_("A new recovery key replaces the old one, which then no longer opens the vault. "
+                         "Please confirm with the passphrase."))
+        intro.setWordWrap(True)
+        self.passphrase = secret_field(_("Passphrase"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.view = RecoveryKeyView(sheet)
+        self.view.hide()
+        self.buttons = QDialogButtonBox()
+        self.ok = self.buttons.addButton(_("Issue new recovery key"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._issue)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.passphrase)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view)
+        layout.addWidget(self.buttons)
+
+    def _issue(self) -> None:
+        if self.view.isVisible():
+            self.accept()
+            return
+        from gk_desktop.services import session
+
+        passphrase, vault = self.passphrase.text(), self._vault
+        self.ok.setEnabled(False)
+        Op(self, lambda _ctx: session.reissue_recovery_key(vault, passphrase)).on_success(self._issued) \
+            .on_failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(error_text(exc))
+        self.ok.setEnabled(True)
+
+    def _issued(self, printed: str) -> None:
+        self.passphrase.clear()
+        self.passphrase.hide()
+        self.message.setText("")
+        self.view.set_key(printed)
+        self.view.show()
+        self.cancel.hide()
+        self.ok.setText(_("Done"))
+        self.ok.setEnabled(False)
+        self.view.confirmed_changed.connect(self.ok.setEnabled)
+
+    def done(self, result: int) -> None:
+        self.view.clear()
+        super().done(result)
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        lock_requested: Ctrl+L, the menu, or the idle timer.
+    """
+
+    lock_requested = Signal()
+
+    def __init__(self, settings: Settings, vault: Any, sheet: Callable[[str], bytes],
+                 qsettings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._vault = vault
+        self._qsettings = qsettings
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setMinimumSize(800, 560)
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(220)
+        self.nav.setAccessibleName(_("Navigation"))
+        self.stack = QStackedWidget()
+        self.overview = OverviewView()
+        self.settings_view = SettingsView(settings, vault, sheet)
+        for title, view in ((_("Overview"), self.overview), (_("Settings"), self.settings_view)):
+            self.nav.addItem(title)
+            self.stack.addWidget(view)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        menu = self.menuBar().addMenu(_("&Vault"))
+        self.lock_action = QAction(_("Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock_requested)
+        menu.addAction(self.lock_action)
+        self.quit_action = QAction(_("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        menu.addAction(self.quit_action)
+        self.addAction(self.lock_action)
+        self.settings_view.backup_done.connect(self.refresh)
+        geometry = qsettings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        if self.width() < 1024 or self.height() < 700:
+            self.resize(max(self.width(), 1024), max(self.height(), 700))
+
+    def refresh(self) -> None:
+        from gk_desktop.services import session
+
+        vault = self._vault
+        Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
+
+    def _show_summary(self, summary: Any) -> None:
+        self.overview.show_summary(summary, self._settings.backup_warning_days)
+        self.settings_view.show_summary(summary, self._settings.backup_warning_days)
+
+    def set_settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def save_geometry(self) -> None:
+        self._qsettings.setValue("main_window/geometry", self.saveGeometry())
+        self._qsettings.sync()
+
+    def clear(self) -> None:
+        """Forget every piece of case data the window shows (before it is destroyed on lock)."""
+        self.overview.clear()
+        self._vault = None
+        self.settings_view._vault = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.save_geometry()
+        super().closeEvent(event)

@@ -1,0 +1,177 @@
+"""The app shell driven as a worker would: wizard, lock screen, main window, lock, idle lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWizard
+
+from conftest import CANARY_FIRST, PASSPHRASE, add_canary_client
+from gk_desktop.app import AppController
+from gk_desktop.settings import Settings
+from gk_desktop.ui import ops
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def controller(qtbot, data_dir: Path):
+    app = QApplication.instance()
+    clock = FakeClock()
+    ctl = AppController(app, data_dir, Settings.load(), clock=clock)
+    ctl.clock = clock
+    yield ctl
+    ctl.shutdown()
+    ops.wait_all()
+    for w in (ctl.main_window, ctl.lock_screen, ctl.wizard):
+        if w is not None:
+            w.close()
+            w.deleteLater()
+
+
+def _unlock(qtbot, ctl, passphrase: str = PASSPHRASE) -> None:
+    screen = ctl.lock_screen.centralWidget()
+    screen.passphrase.setText(passphrase)
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+
+
+def test_first_start_wizard_creates_the_vault(qtbot, controller, data_dir: Path, monkeypatch) -> None:
+    controller.start()
+    wizard = controller.wizard
+    assert wizard is not None and wizard.isVisible()
+    assert wizard.folder_page.folder() == data_dir
+    wizard.next()
+    pair = wizard.passphrase_page.pair
+    pair.first.setText("kurz")
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    pair.first.setText(PASSPHRASE)
+    pair.second.setText(PASSPHRASE)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=20_000)
+    view = wizard.recovery_page.view
+    assert view.key_label.text().count("\n") == 2
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    saved = data_dir.parent / "sheet.pdf"
+    monkeypatch.setattr("gk_desktop.ui.widgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    view.save_button.click()
+    assert saved.read_bytes().startswith(b"%PDF")
+    view.confirm.setChecked(True)
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: controller.lock_screen is not None and controller.lock_screen.isVisible())
+    assert (data_dir / "vault.keys").exists()
+    assert pair.first.text() == "" and pair.second.text() == ""
+
+
+def test_unlock_wrong_then_right_then_lock_clears_everything(qtbot, controller, new_vault) -> None:
+    paths, _recovery = new_vault
+    from gk_desktop.storage.vault import open_vault
+
+    with open_vault(paths, PASSPHRASE) as v:
+        add_canary_client(v)
+    controller.start()
+    screen = controller.lock_screen.centralWidget()
+    _unlock(qtbot, controller, "falsche passphrase ganz sicher")
+    qtbot.waitUntil(lambda: screen.message.text() != "", timeout=10_000)
+    assert "nicht richtig" in screen.message.text() or "not right" in screen.message.text()
+    assert controller.vault is None
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None and controller.main_window.isVisible(), timeout=10_000)
+    window = controller.main_window
+    assert window.windowTitle() == "gk-desktop"
+    assert window.width() >= 1024 and window.height() >= 700
+    qtbot.waitUntil(lambda: window.overview.clients.text() == "1", timeout=10_000)
+    controller.lock()
+    assert controller.vault is None and controller.main_window is None
+    assert controller.lock_screen.isVisible()
+    QApplication.processEvents()
+    # D3: no widget, title or label still shows case data after locking.
+    for widget in QApplication.allWidgets():
+        texts = [widget.windowTitle()]
+        if isinstance(widget, (QLabel, QLineEdit)):
+            texts.append(widget.text())
+        assert not any(CANARY_FIRST in t for t in texts), type(widget).__name__
+
+
+def test_ctrl_l_locks(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None and controller.main_window.isVisible(), timeout=10_000)
+    controller.main_window.lock_action.trigger()
+    assert controller.vault is None and controller.lock_screen.isVisible()
+
+
+def test_idle_lock_with_a_fake_clock(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.clock.now += 4 * 60
+    controller.idle.check()
+    assert controller.vault is not None, "not yet: default is 5 minutes"
+    controller.clock.now += 61
+    controller.idle.check()
+    assert controller.vault is None and controller.main_window is None
+
+
+def test_passphrase_change_from_settings(qtbot, controller, new_vault, monkeypatch) -> None:
+    from gk_desktop.ui.main_window import ChangePassphraseDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    dialog = ChangePassphraseDialog(controller.vault, controller.main_window)
+    qtbot.addWidget(dialog)
+    new = "blauer kater tanzt im regen 42"
+    dialog.old.setText(PASSPHRASE)
+    dialog.pair.first.setText(new)
+    dialog.pair.second.setText(new)
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.result() == 1, timeout=10_000)
+    controller.lock()
+    _unlock(qtbot, controller, new)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+
+
+def test_backup_from_settings(qtbot, controller, new_vault, monkeypatch) -> None:
+    paths, _ = new_vault
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.main_window.settings_view.backup_button.click()
+    qtbot.waitUntil(lambda: any(paths.backups.glob("*.gkbackup")), timeout=10_000)
+    qtbot.waitUntil(lambda: "heute" in controller.main_window.overview.backup.text()
+                    or "today" in controller.main_window.overview.backup.text(), timeout=10_000)
+
+
+def test_language_switch(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.set_language("en")
+    assert controller.main_window.nav.item(0).text() == "Overview"
+    assert Settings.load().language == "en"
+    controller.set_language("de")
+    assert controller.main_window.nav.item(0).text() == "Übersicht"
+    assert controller.vault is not None
+
+
+def test_selftest_subprocess(tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    out = subprocess.run([sys.executable, "-m", "gk_desktop", "--selftest", "--screenshot", str(shot)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert shot.read_bytes().startswith(b"\x89PNG")
