@@ -197,6 +197,43 @@ def bench_unlock_cold(ctx: Context) -> list[Result]:
     return [with_baseline("unlock_rest_cold_ms", median_ms(rest), "ms", None, ctx.notes.get("unlock_rest_ms"))]
 
 
+MINIMAL_QT_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+w = QLabel("x")
+w.resize(1024, 700)
+w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+START_RUNS = 5
+
+
+@benchmark
+def bench_start_to_lock_screen(ctx: Context) -> list[Result]:
+    """Process start to the lock screen shown (the event loop running with it), against a
+    minimal PySide6 window started the same way in the same run (target ratio <= 1.5)."""
+    import subprocess
+
+    paths = ctx.vault()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GK_CONFIG_DIR=str(ctx.root / "config"))
+    app_cmd = [sys.executable, "-m", "gk_desktop", "--data-dir", str(paths.root), "--quit-after-lock-screen"]
+    base_cmd = [sys.executable, "-c", MINIMAL_QT_WINDOW]
+    app_s, base_s = [], []
+    for _ in range(START_RUNS):  # alternate, so machine drift hits both alike
+        for cmd, bucket in ((base_cmd, base_s), (app_cmd, app_s)):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=env, capture_output=True, check=True, timeout=120)
+            bucket.append(time.perf_counter() - t0)
+    app_ms, base_ms = median_ms(app_s), median_ms(base_s)
+    return [
+        Result("start_to_lock_screen_ratio", app_ms / base_ms, "ratio", "<= 1.5", 1.0, app_ms / base_ms),
+        with_baseline("start_to_lock_screen_ms", app_ms, "ms", None, base_ms),
+    ]
+
+
 def _peak_rss_mb() -> float:
     import resource
 

@@ -131,6 +131,7 @@ class SettingsView(QWidget):
         self.auto_lock.setRange(1, 15)
         self.auto_lock.setValue(settings.auto_lock_minutes)
         self.auto_lock.setSuffix(" " + _("min"))
+        self.auto_lock.setMaximumWidth(110)
         self.auto_lock.setAccessibleName(_("Lock after inactivity (minutes)"))
         self.auto_lock.valueChanged.connect(self.auto_lock_changed)
         lock_box = QGroupBox(_("Locking"))
