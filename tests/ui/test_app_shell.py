@@ -175,3 +175,33 @@ def test_selftest_subprocess(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_forgotten_passphrase_recovery_from_the_lock_screen(qtbot, controller, new_vault, monkeypatch) -> None:
+    from gk_desktop.ui.lock_screen import RecoveryDialog
+
+    paths, recovery = new_vault
+    controller.start()
+    screen = controller.lock_screen.centralWidget()
+    dialog = RecoveryDialog(paths.root, lambda key: b"%PDF-1.4", screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    new = "blauer kater tanzt im regen 42"
+    dialog.key.setText("AAAAA-" + recovery[6:])  # a typo in group 1
+    dialog.pair.first.setText(new)
+    dialog.pair.second.setText(new)
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
+    assert "Gruppe 1" in dialog.message.text()
+    dialog.key.setText(recovery.lower().replace("-", " "))
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.key_view.isVisible(), timeout=10_000)
+    new_key = dialog.key_view._key
+    assert new_key and new_key != recovery
+    assert not dialog.close_button.isEnabled()
+    dialog.key_view.confirm.setChecked(True)
+    dialog.close_button.click()
+    assert dialog.key_view._key == ""
+    _unlock(qtbot, controller, new)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
