@@ -15,7 +15,6 @@ from typing import Any
 
 from gk_desktop.i18n import N_, _
 from gk_desktop.paths import config_dir
-from gk_desktop.storage import fsutil
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +88,8 @@ class Settings:
         return replace(self, **{key: spec.coerce(value)})
 
     def save(self) -> None:
+        from gk_desktop.storage import fsutil
+
         assert self.path is not None
         fsutil.private_mkdir(self.path.parent)
         data = {spec.key: getattr(self, spec.key) for spec in SPECS}

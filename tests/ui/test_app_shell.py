@@ -178,7 +178,7 @@ def test_selftest_subprocess(tmp_path: Path) -> None:
 
 
 def test_forgotten_passphrase_recovery_from_the_lock_screen(qtbot, controller, new_vault, monkeypatch) -> None:
-    from gk_desktop.ui.lock_screen import RecoveryDialog
+    from gk_desktop.ui.recovery_dialog import RecoveryDialog
 
     paths, recovery = new_vault
     controller.start()

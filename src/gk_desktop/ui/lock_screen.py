@@ -1,26 +1,19 @@
-"""The lock screen: passphrase, unlock off the GUI thread, recovery with the recovery key."""
+"""The lock screen: passphrase, unlock off the GUI thread, the way to recovery.
+
+Kept small: it is the first thing painted, before any heavy import (ARCHITECTURE.md §2)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from gk_desktop.errors import WrongSecretError
 from gk_desktop.i18n import _
 from gk_desktop.ui.ops import Op, error_text
-from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, secret_field
+from gk_desktop.ui.fields import secret_field
 
 
 class LockScreen(QWidget):
@@ -41,7 +34,7 @@ class LockScreen(QWidget):
         f.setPointSize(f.pointSize() + 6)
         title.setFont(f)
         hint = QLabel(_("Enter the passphrase to open the vault."))
-        self.passphrase = secret_field(_("Passphrase"))
+        self.passphrase = secret_field(_("Passphrase"), defer_hints=True)
         self.passphrase.setAccessibleName(_("Passphrase"))
         self.passphrase.returnPressed.connect(self.unlock)
         self.unlock_button = QPushButton(_("Unlock"))
@@ -58,7 +51,7 @@ class LockScreen(QWidget):
         self.message.setStyleSheet("color: #a40000;")
         # Room for a three-line message, so nothing moves or overlaps when one appears.
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3 + 6)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        QTimer.singleShot(0, self, self._finish_setup)
         self.forgot = QPushButton(_("Forgot the passphrase?"))
         self.forgot.setFlat(True)
         self.forgot.clicked.connect(self.open_recovery)
@@ -75,12 +68,25 @@ class LockScreen(QWidget):
         inner.addSpacing(6)
         inner.addWidget(self.message)
         inner.addSpacing(8)
-        inner.addWidget(self.forgot, alignment=Qt.AlignmentFlag.AlignLeft)
+        forgot_row = QHBoxLayout()
+        forgot_row.addWidget(self.forgot)
+        forgot_row.addStretch(1)
+        inner.addLayout(forgot_row)
+        # Centred by stretches: no Qt alignment enums on the start path (see fields.py).
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(box)
+        middle.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(middle)
         outer.addStretch(2)
         self._op: Op | None = None
+
+    def _finish_setup(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -130,93 +136,6 @@ class LockScreen(QWidget):
         self.message.clear()
 
     def open_recovery(self) -> None:
+        from gk_desktop.ui.recovery_dialog import RecoveryDialog
+
         RecoveryDialog(self.data_dir, self._sheet, self).exec()
-
-
-class RecoveryDialog(QDialog):
-    """Recovery key plus a new passphrase; then shows the new recovery key."""
-
-    def __init__(self, data_dir: Path, sheet: Callable[[str], bytes], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.data_dir = data_dir
-        self.setWindowTitle(_("Recover with the recovery key"))
-        self.resize(560, 420)
-        intro = QLabel(_("Enter the recovery key from the recovery sheet and choose a new passphrase. "
-                         "Afterwards the vault gets a new recovery key; the old sheet no longer works."))
-        intro.setWordWrap(True)
-        self.key = QLineEdit()
-        self.key.setPlaceholderText("XXXXX-XXXXX-…")
-        self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
-        self.key.setAccessibleName(_("Recovery key"))
-        self.pair = PassphrasePair()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.hide()
-        self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(_("Set new passphrase"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._recover)
-        self.buttons.rejected.connect(self.reject)
-        self.pair.changed.connect(self._update)
-        self.key.textChanged.connect(self._update)
-        self.key_view = RecoveryKeyView(sheet)
-        self.key_view.hide()
-        self.key_view.confirmed_changed.connect(self._confirmed)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(QLabel(_("Recovery key")))
-        layout.addWidget(self.key)
-        layout.addWidget(self.pair)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.message)
-        layout.addWidget(self.key_view)
-        layout.addWidget(self.buttons)
-        self._update()
-
-    def _update(self) -> None:
-        self.ok.setEnabled(bool(self.key.text().strip()) and self.pair.is_acceptable())
-
-    def _recover(self) -> None:
-        key, new, data_dir = self.key.text(), self.pair.passphrase(), self.data_dir
-        self.busy.show()
-        self.ok.setEnabled(False)
-
-        def work(_ctx: Any) -> str:
-            from gk_desktop.paths import VaultPaths
-            from gk_desktop.storage.vault import recover
-
-            return recover(VaultPaths(data_dir), key, new, source="gui")
-
-        Op(self, work).on_success(self._recovered).on_failure(self._failed).run()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy.hide()
-        self.message.setText(error_text(exc))
-        self._update()
-
-    def _recovered(self, printed: str) -> None:
-        self.busy.hide()
-        self.key.clear()
-        self.pair.clear()
-        for w in (self.key, self.pair):
-            w.hide()
-        self.message.setText(_("The new passphrase is set. Here is the new recovery key; the old one no longer works."))
-        self.key_view.set_key(printed)
-        self.key_view.show()
-        self.buttons.clear()
-        self.close_button = self.buttons.addButton(_("Done"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button.setEnabled(False)
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.accept)
-
-    def _confirmed(self, checked: bool) -> None:
-        self.close_button.setEnabled(checked)
-
-    def done(self, result: int) -> None:  # noqa: D401 - Qt API
-        self.key_view.clear()
-        super().done(result)
-
-
-

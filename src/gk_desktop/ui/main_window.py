@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 from gk_desktop.i18n import _, ngettext
 from gk_desktop.settings import Settings
 from gk_desktop.ui.ops import Op, error_text
-from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date, secret_field
+from gk_desktop.ui.fields import secret_field
+from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date
 
 WINDOW_TITLE = "gk-desktop"  # never personal data
 

@@ -23,18 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.i18n import _, language
-
-
-def secret_field(placeholder: str = "") -> QLineEdit:
-    """A passphrase field: hidden echo, kept out of IME dictionaries (SECURITY.md D7)."""
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setInputMethodHints(
-        Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
-        | Qt.InputMethodHint.ImhNoAutoUppercase | Qt.InputMethodHint.ImhHiddenText
-    )
-    field.setPlaceholderText(placeholder)
-    return field
+from gk_desktop.ui.fields import secret_field
 
 
 class PassphrasePair(QWidget):
