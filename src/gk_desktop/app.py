@@ -128,7 +128,7 @@ class AppController:
         screen.data_dir = self.data_dir
         screen.clear()
         if self.main_window is not None:
-            window.restoreGeometry(self.main_window.saveGeometry())
+            window.setGeometry(self.main_window.geometry())
         window.show()
         window.raise_()
         window.activateWindow()
@@ -141,10 +141,10 @@ class AppController:
         self.main_window.lock_requested.connect(self.lock)
         sv = self.main_window.settings_view
         sv.auto_lock_changed.connect(self.set_auto_lock)
+        sv.backup_warning_changed.connect(self.set_backup_warning)
         sv.language_changed.connect(self.set_language)
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
-            self.main_window.setGeometry(self.lock_screen.geometry()) if self.lock_screen.isVisible() else None
             self.lock_screen.hide()
         self.main_window.show()
         self.main_window.refresh()
@@ -191,6 +191,13 @@ class AppController:
         self.settings = self.settings.with_value("auto_lock_minutes", minutes)
         self.settings.save()
         self.idle.set_minutes(self.settings.auto_lock_minutes)
+
+    def set_backup_warning(self, days: int) -> None:
+        self.settings = self.settings.with_value("backup_warning_days", days)
+        self.settings.save()
+        if self.main_window is not None:
+            self.main_window.set_settings(self.settings)
+            self.main_window.refresh()
 
     def set_language(self, lang: str) -> None:
         from gk_desktop.ui import i18n as ui_i18n

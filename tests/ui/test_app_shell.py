@@ -205,3 +205,125 @@ def test_forgotten_passphrase_recovery_from_the_lock_screen(qtbot, controller, n
     assert dialog.key_view._key == ""
     _unlock(qtbot, controller, new)
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+
+
+def test_lock_screen_comes_before_the_heavy_imports(tmp_path: Path, new_vault) -> None:
+    """ARCHITECTURE.md §2: SQLAlchemy, Alembic, SQLCipher and the services load in the unlock worker."""
+    paths, _ = new_vault
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from gk_desktop.app import AppController\n"
+        "from gk_desktop.settings import Settings\n"
+        "from pathlib import Path\n"
+        "app = QApplication([])\n"
+        f"c = AppController(app, Path({str(paths.root)!r}), Settings.load())\n"
+        "c.start(); app.processEvents()\n"
+        "assert c.lock_screen.isVisible()\n"
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'sqlcipher3', 'gk_desktop.services.session',"
+        " 'gk_desktop.storage.vault', 'argon2', 'cryptography') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_window_geometry_is_remembered(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.main_window.resize(1200, 780)
+    controller.lock()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    assert (controller.main_window.width(), controller.main_window.height()) == (1200, 780)
+
+
+def test_reissue_recovery_key_from_settings(qtbot, controller, new_vault) -> None:
+    from gk_desktop.storage.keys import load_keyfile, unlock_with_recovery_key
+    from gk_desktop.ui.main_window import ReissueDialog
+
+    paths, old_key = new_vault
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    dialog = ReissueDialog(controller.vault, lambda key: b"%PDF", controller.main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.passphrase.setText("falsch falsch falsch falsch")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.view.isVisible(), timeout=10_000)
+    new_key = dialog.view._key
+    assert not dialog.ok.isEnabled()
+    dialog.view.confirm.setChecked(True)
+    dialog.ok.click()
+    keyfile = load_keyfile(paths.keys)
+    unlock_with_recovery_key(keyfile, new_key).wipe()
+    with pytest.raises(Exception):
+        unlock_with_recovery_key(keyfile, old_key)
+
+
+def test_restore_from_settings(qtbot, controller, new_vault, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from gk_desktop.storage import backup
+    from gk_desktop.storage.vault import open_vault
+
+    paths, _ = new_vault
+    with open_vault(paths, PASSPHRASE) as v:
+        saved = backup.create_backup(v)  # before the canary exists
+        add_canary_client(v)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (PASSPHRASE, True))
+    monkeypatch.setattr("gk_desktop.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(saved), ""))
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.main_window.settings_view.restore_button.click()
+    qtbot.waitUntil(lambda: controller.vault is None and any(paths.root.glob("replaced-*")), timeout=10_000)
+    ops.wait_all()
+    QApplication.processEvents()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: controller.main_window.overview.clients.text() == "0", timeout=10_000)
+
+
+def test_backup_warning_days_setting(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    controller.main_window.settings_view.backup_warning.setValue(30)
+    assert Settings.load().backup_warning_days == 30
+    controller.main_window.settings_view.auto_lock.setValue(15)
+    assert Settings.load().auto_lock_minutes == 15
+
+
+def test_exception_hook_logs_without_payload_and_shows_a_dialog(monkeypatch, tmp_path: Path) -> None:
+    import logging
+
+    from gk_desktop import app as app_mod
+    from gk_desktop.logsetup import setup_logging
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    setup_logging(tmp_path / "logs")
+    old = sys.excepthook
+    try:
+        app_mod._install_excepthook()
+        try:
+            raise RuntimeError(f"boom {CANARY_FIRST}")
+        except RuntimeError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = old
+        for h in list(logging.getLogger().handlers):
+            if getattr(h, "_gk", False):
+                h.flush()
+    text = (tmp_path / "logs" / "gk-desktop.log").read_text()
+    assert "RuntimeError" in text and CANARY_FIRST not in text
+    assert shown and CANARY_FIRST not in shown[0]

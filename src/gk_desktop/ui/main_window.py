@@ -101,10 +101,12 @@ class SettingsView(QWidget):
     """Einstellungen: Sicherheit and Sprache.
 
     Signals:
-        auto_lock_changed(int), language_changed(str), restore_requested(Path), backup_done()
+        auto_lock_changed(int), backup_warning_changed(int), language_changed(str),
+        restore_requested(Path), backup_done()
     """
 
     auto_lock_changed = Signal(int)
+    backup_warning_changed = Signal(int)
     language_changed = Signal(str)
     restore_requested = Signal(object)
     backup_done = Signal()
@@ -157,8 +159,18 @@ class SettingsView(QWidget):
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button = QPushButton(_("Restore a backup …"))
         self.restore_button.clicked.connect(self.choose_restore)
+        self.backup_warning = QSpinBox()
+        self.backup_warning.setRange(1, 90)
+        self.backup_warning.setValue(settings.backup_warning_days)
+        self.backup_warning.setSuffix(" " + _("days"))
+        self.backup_warning.setMaximumWidth(110)
+        self.backup_warning.setAccessibleName(_("Warn when the last backup is older than (days)"))
+        self.backup_warning.valueChanged.connect(self.backup_warning_changed)
+        warn_form = QFormLayout()
+        warn_form.addRow(_("Warn when the last backup is older than (days)"), self.backup_warning)
         bl = QVBoxLayout(backup_box)
         bl.addWidget(self.backup_state)
+        bl.addLayout(warn_form)
         row = QHBoxLayout()
         row.addWidget(self.backup_button)
         row.addWidget(self.restore_button)
@@ -388,13 +400,14 @@ class MainWindow(QMainWindow):
         menu.addAction(self.quit_action)
         self.addAction(self.lock_action)
         self.settings_view.backup_done.connect(self.refresh)
-        geometry = qsettings.value("main_window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 720)
-        if self.width() < 1024 or self.height() < 700:
-            self.resize(max(self.width(), 1024), max(self.height(), 700))
+        # Size and position are kept apart from saveGeometry(), which clamps to the current
+        # screen: the window opens at 1024×700 or larger, as it was left.
+        size = qsettings.value("main_window/size")
+        pos = qsettings.value("main_window/pos")
+        width, height = (size.width(), size.height()) if size is not None else (1100, 720)
+        self.resize(max(width, 1024), max(height, 700))
+        if pos is not None:
+            self.move(pos)
 
     def refresh(self) -> None:
         from gk_desktop.services import session
@@ -410,7 +423,8 @@ class MainWindow(QMainWindow):
         self._settings = settings
 
     def save_geometry(self) -> None:
-        self._qsettings.setValue("main_window/geometry", self.saveGeometry())
+        self._qsettings.setValue("main_window/size", self.size())
+        self._qsettings.setValue("main_window/pos", self.pos())
         self._qsettings.sync()
 
     def clear(self) -> None:
