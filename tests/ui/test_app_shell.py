@@ -327,3 +327,16 @@ def test_exception_hook_logs_without_payload_and_shows_a_dialog(monkeypatch, tmp
     text = (tmp_path / "logs" / "gk-desktop.log").read_text()
     assert "RuntimeError" in text and CANARY_FIRST not in text
     assert shown and CANARY_FIRST not in shown[0]
+
+
+def test_lock_screen_passphrase_field_is_kept_out_of_input_methods(qtbot, controller, new_vault) -> None:
+    """SECURITY.md D7, also on the lock screen, whose hints are set right after its first paint."""
+    from PySide6.QtWidgets import QLineEdit
+
+    controller.start()
+    screen = controller.lock_screen.centralWidget()
+    qtbot.waitExposed(controller.lock_screen)
+    qtbot.waitUntil(lambda: screen._setup_done, timeout=5_000)
+    hints = screen.passphrase.inputMethodHints()
+    assert hints & Qt.InputMethodHint.ImhSensitiveData and hints & Qt.InputMethodHint.ImhNoPredictiveText
+    assert screen.passphrase.echoMode() == QLineEdit.EchoMode.Password

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit
 
 
@@ -20,14 +19,12 @@ def apply_sensitive_hints(field: QLineEdit) -> None:
 def secret_field(placeholder: str = "", *, defer_hints: bool = False) -> QLineEdit:
     """A passphrase field: hidden echo, kept out of IME dictionaries (SECURITY.md D7).
 
-    ``defer_hints`` sets the input-method hints on the first turn of the event loop, before any
-    keystroke can reach the field (used by the lock screen, the first thing painted).
+    With ``defer_hints`` the caller applies :func:`apply_sensitive_hints` itself right after its
+    first paint (the lock screen), long before a person can type a character.
     """
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setPlaceholderText(placeholder)
-    if defer_hints:
-        QTimer.singleShot(0, field, lambda: apply_sensitive_hints(field))
-    else:
+    if not defer_hints:
         apply_sensitive_hints(field)
     return field

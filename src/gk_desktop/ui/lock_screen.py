@@ -51,7 +51,6 @@ class LockScreen(QWidget):
         self.message.setStyleSheet("color: #a40000;")
         # Room for a three-line message, so nothing moves or overlaps when one appears.
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3 + 6)
-        QTimer.singleShot(0, self, self._finish_setup)
         self.forgot = QPushButton(_("Forgot the passphrase?"))
         self.forgot.setFlat(True)
         self.forgot.clicked.connect(self.open_recovery)
@@ -82,11 +81,25 @@ class LockScreen(QWidget):
         outer.addLayout(middle)
         outer.addStretch(2)
         self._op: Op | None = None
+        self._setup_done = False
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self._setup_done:
+            # Right after the first paint: the rest of the set-up needs PySide6's Qt namespace,
+            # whose enums take about 13 ms to create; the screen shows first.
+            QTimer.singleShot(0, self, self._finish_setup)
 
     def _finish_setup(self) -> None:
+        if self._setup_done:
+            return
         from PySide6.QtCore import Qt
 
+        from gk_desktop.ui.fields import apply_sensitive_hints
+
+        apply_sensitive_hints(self.passphrase)
         self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._setup_done = True
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -99,6 +112,7 @@ class LockScreen(QWidget):
         self.forgot.setEnabled(not busy)
 
     def unlock(self) -> None:
+        self._finish_setup()
         text = self.passphrase.text()
         if not text or self._op is not None:
             return
