@@ -215,28 +215,45 @@ class SettingsView(QWidget):
         ReissueDialog(self._vault, self._sheet, self).exec()
 
     def backup_now(self) -> None:
+        """Back up with progress; "Abbrechen" stops it and leaves no partial file."""
         from gk_desktop.services import session
 
-        progress = QProgressDialog(_("Backing up the vault …"), "", 0, 100, self)
-        progress.setCancelButton(None)
+        progress = QProgressDialog(_("Backing up the vault …"), _("Cancel"), 0, 100, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
         vault = self._vault
         self.backup_button.setEnabled(False)
 
-        def done(path: Path) -> None:
+        def work(ctx: Any) -> Path:
+            def report(fraction: float) -> None:
+                ctx.check()  # raises Cancelled inside the copy: the backup stops and cleans up
+                ctx.progress(fraction)
+
+            return session.backup_now(vault, report)
+
+        def finish() -> None:
             progress.close()
             self.backup_button.setEnabled(True)
+
+        def done(path: Path) -> None:
+            finish()
             QMessageBox.information(self, _("Backup"), _("The backup was written to {path}.").format(path=path))
             self.backup_done.emit()
 
         def failed(exc: BaseException) -> None:
-            progress.close()
-            self.backup_button.setEnabled(True)
+            finish()
             QMessageBox.warning(self, _("Backup"), error_text(exc))
 
-        Op(self, lambda ctx: session.backup_now(vault, ctx.progress)).on_progress(
-            lambda f: progress.setValue(int(f * 100))).on_success(done).on_failure(failed).run()
+        def cancelled() -> None:
+            finish()
+            self.backup_state.setText(_("The backup was cancelled; no backup was written."))
+
+        self.backup_op = Op(self, work).on_progress(lambda f: progress.setValue(int(f * 100))) \
+            .on_success(done).on_failure(failed).on_cancel(cancelled)
+        progress.canceled.connect(self.backup_op.cancel)
+        self.backup_op.run()
 
     def choose_restore(self) -> None:
         start = str(self._vault.paths.backups) if self._vault is not None else str(Path.home())
