@@ -97,10 +97,21 @@ def test_unlock_wrong_then_right_then_lock_clears_everything(qtbot, controller, 
     assert controller.lock_screen.isVisible()
     QApplication.processEvents()
     # D3: no widget, title or label still shows case data after locking.
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView
+
     for widget in QApplication.allWidgets():
-        texts = [widget.windowTitle()]
-        if isinstance(widget, (QLabel, QLineEdit)):
+        texts = [widget.windowTitle(), widget.toolTip(), widget.accessibleName()]
+        if isinstance(widget, (QLabel, QLineEdit, QAbstractButton)):
             texts.append(widget.text())
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            try:
+                columns = model.columnCount()
+            except TypeError:  # list models hide columnCount(): one column
+                columns = 1
+            for row in range(model.rowCount()):
+                for col in range(columns):
+                    texts.append(str(model.data(model.index(row, col))))
         assert not any(CANARY_FIRST in t for t in texts), type(widget).__name__
 
 
@@ -340,3 +351,17 @@ def test_lock_screen_passphrase_field_is_kept_out_of_input_methods(qtbot, contro
     hints = screen.passphrase.inputMethodHints()
     assert hints & Qt.InputMethodHint.ImhSensitiveData and hints & Qt.InputMethodHint.ImhNoPredictiveText
     assert screen.passphrase.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_quitting_locks_the_vault(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    vault = controller.vault
+    QApplication.instance().aboutToQuit.emit()
+    assert controller.vault is None and vault.conn is None
+
+
+def test_version_flag() -> None:
+    out = subprocess.run([sys.executable, "-m", "gk_desktop", "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("gk-desktop ")
