@@ -11,12 +11,13 @@ from gk_desktop import i18n
 class GettextTranslator(QTranslator):
     """Answers ``tr()`` lookups from the one gettext catalog of every layer."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:  # noqa: ARG002
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:  # noqa: ARG002
         if not source:
-            return ""
+            return None
         translated = i18n._(source)
-        # An empty answer lets Qt ask the next translator (qtbase) or keep the source text.
-        return translated if translated != source else ""
+        # None is a null QString: Qt then asks the next translator (qtbase) or keeps the source
+        # text. An empty string would count as a translation and blank the button.
+        return translated if translated != source else None
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt API
         return False

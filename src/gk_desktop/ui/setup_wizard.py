@@ -18,18 +18,18 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from gk_desktop.i18n import _
+from gk_desktop.i18n import N_, _
 from gk_desktop.storage.location import CLOUD, NETWORK, REMOVABLE, location_warnings
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView
 
 _WARNINGS = {
-    NETWORK: "This folder is on a network share. The vault belongs on this computer's own disk: "
-             "over a network, a power cut or a dropped connection can damage it.",
-    REMOVABLE: "This folder is on a removable drive. If the drive is pulled while the vault is open, "
-               "entries can be lost. Please choose a folder on this computer's own disk.",
-    CLOUD: "This folder is inside a cloud-sync folder. The sync program copies the files while they "
-           "change, which can damage the vault, and keeps copies outside its control.",
+    NETWORK: N_("This folder is on a network share. The vault belongs on this computer's own disk: "
+             "over a network, a power cut or a dropped connection can damage it."),
+    REMOVABLE: N_("This folder is on a removable drive. If the drive is pulled while the vault is open, "
+               "entries can be lost. Please choose a folder on this computer's own disk."),
+    CLOUD: N_("This folder is inside a cloud-sync folder. The sync program copies the files while they "
+           "change, which can damage the vault, and keeps copies outside its control."),
 }
 
 
