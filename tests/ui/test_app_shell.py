@@ -72,6 +72,10 @@ def test_first_start_wizard_creates_the_vault(qtbot, controller, data_dir: Path,
     qtbot.waitUntil(lambda: controller.lock_screen is not None and controller.lock_screen.isVisible())
     assert (data_dir / "vault.keys").exists()
     assert pair.first.text() == "" and pair.second.text() == ""
+    # The worker rehearses the new passphrase once and is in the main window.
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None and controller.main_window.isVisible(), timeout=10_000)
+    assert controller.main_window.nav.count() == 2
 
 
 def test_unlock_wrong_then_right_then_lock_clears_everything(qtbot, controller, new_vault) -> None:
