@@ -369,3 +369,23 @@ def test_quitting_locks_the_vault(qtbot, controller, new_vault) -> None:
 def test_version_flag() -> None:
     out = subprocess.run([sys.executable, "-m", "gk_desktop", "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("gk-desktop ")
+
+
+def test_lock_while_an_operation_runs(qtbot, controller, new_vault) -> None:
+    """Locking waits for running work; a result for a destroyed window is dropped, not raised."""
+    errors = []
+    old_hook = sys.excepthook
+    sys.excepthook = lambda *exc: errors.append(exc)
+    try:
+        controller.start()
+        _unlock(qtbot, controller)
+        qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+        controller.main_window.refresh()
+        controller.lock()
+        for _ in range(5):
+            QApplication.processEvents()
+            qtbot.wait(20)
+    finally:
+        sys.excepthook = old_hook
+    assert errors == []
+    assert controller.vault is None and controller.main_window is None

@@ -132,23 +132,30 @@ class Op(QObject):
         Op._running.discard(self)
         self.finished.emit()
 
+    def _parent_gone(self) -> bool:
+        # The window that started the work may have been destroyed meanwhile (locking destroys
+        # every view): its result then has nowhere to go and is dropped.
+        import shiboken6
+
+        return self._parent is not None and not shiboken6.isValid(self._parent)
+
     def _handle_success(self, result: Any) -> None:
         try:
-            if self._on_success:
+            if self._on_success and not self._parent_gone():
                 self._on_success(result)
         finally:
             self._end()
 
     def _handle_failure(self, exc: BaseException) -> None:
         try:
-            if self._on_failure:
+            if self._on_failure and not self._parent_gone():
                 self._on_failure(exc)
         finally:
             self._end()
 
     def _handle_cancel(self) -> None:
         try:
-            if self._on_cancel:
+            if self._on_cancel and not self._parent_gone():
                 self._on_cancel()
         finally:
             self._end()
