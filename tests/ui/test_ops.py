@@ -51,3 +51,24 @@ def test_cancel_stops_the_worker(qtbot) -> None:
         op.cancel()
     assert cancelled == [True]
     assert wait_all(5000)
+
+
+def test_result_for_a_destroyed_window_is_dropped(qtbot) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("x")
+    release = threading.Event()
+    called = []
+
+    def work(ctx):
+        release.wait(5)
+        return 1
+
+    op = Op(label, work).on_success(lambda r: called.append(label.text()))
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        op.run()
+        label.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        release.set()
+    assert called == []
