@@ -258,9 +258,7 @@ def restore_backup(
         finally:
             conn.close()
         if new_passphrase is not None:
-            params = keys.calibrate_kdf()
-            slot = keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, dek, params)
-            keyfile = keys.KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.PASSPHRASE_SLOT: slot})
+            keyfile = keys.with_passphrase(keyfile, dek, new_passphrase, keys.calibrate_kdf())
             keyfile = keys.add_pending_event(keyfile, dek, "passphrase_change", source)
         # Everything that can fail is done before the working vault is touched: the key file
         # is staged complete next to the staged database.

@@ -533,6 +533,20 @@ def new_keyfile(passphrase: str, params: KdfParams) -> tuple[KeyFile, SecretByte
     return keyfile.with_events((), dek), dek, printed
 
 
+def with_passphrase(keyfile: KeyFile, dek: SecretBytes, passphrase: str, params: KdfParams) -> KeyFile:
+    """The key file with the data key rewrapped under ``passphrase`` (other slots unchanged)."""
+    slot = make_passphrase_slot(keyfile.vault_id, passphrase, dek, params)
+    return replace(keyfile, slots={**keyfile.slots, PASSPHRASE_SLOT: slot})
+
+
+def with_new_recovery_key(keyfile: KeyFile, dek: SecretBytes) -> tuple[KeyFile, str]:
+    """The key file with a new recovery slot, and the new key as printed; the old key stops."""
+    recovery, printed = new_recovery_key()
+    slot = make_recovery_slot(keyfile.vault_id, recovery, dek)
+    recovery.wipe()
+    return replace(keyfile, slots={**keyfile.slots, RECOVERY_SLOT: slot}), printed
+
+
 def unlock_with_passphrase(keyfile: KeyFile, passphrase: str) -> SecretBytes:
     slot = keyfile.slots[PASSPHRASE_SLOT]
     params = KdfParams.from_header(slot.kdf)

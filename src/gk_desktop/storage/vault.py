@@ -92,11 +92,7 @@ class Vault:
         keys.require_passphrase_policy(new_passphrase)
         keyfile = keys.load_keyfile(self.paths.keys)
         keys.unlock_with_passphrase(keyfile, old_passphrase).wipe()
-        if params is None:
-            params = keys.calibrate_kdf()
-        slot = keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, self.dek, params)
-        updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.PASSPHRASE_SLOT: slot},
-                          keyfile.pending_events, keyfile.events_mac)
+        updated = keys.with_passphrase(keyfile, self.dek, new_passphrase, params or keys.calibrate_kdf())
         keys.save_keyfile(self.paths.keys, updated)
         self.keyfile = updated
         self.record_event("passphrase_change")
@@ -106,11 +102,7 @@ class Vault:
         """A new recovery key (the passphrase confirms it is the worker); the old one stops."""
         keyfile = keys.load_keyfile(self.paths.keys)
         keys.unlock_with_passphrase(keyfile, passphrase).wipe()
-        recovery, printed = keys.new_recovery_key()
-        slot = keys.make_recovery_slot(keyfile.vault_id, recovery, self.dek)
-        recovery.wipe()
-        updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.RECOVERY_SLOT: slot},
-                          keyfile.pending_events, keyfile.events_mac)
+        updated, printed = keys.with_new_recovery_key(keyfile, self.dek)
         keys.save_keyfile(self.paths.keys, updated)
         self.keyfile = updated
         self.record_event("recovery_key_reissue")
@@ -435,11 +427,8 @@ def change_passphrase(
         keyfile = _load_keyfile(paths)
         dek = keys.unlock_with_passphrase(keyfile, old_passphrase)
         try:
-            if params is None:
-                params = keys.calibrate_kdf()  # re-tuned whenever the passphrase changes
-            slot = keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, dek, params)
-            updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.PASSPHRASE_SLOT: slot},
-                              keyfile.pending_events, keyfile.events_mac)
+            # Re-tuned whenever the passphrase changes.
+            updated = keys.with_passphrase(keyfile, dek, new_passphrase, params or keys.calibrate_kdf())
             updated = keys.add_pending_event(updated, dek, "passphrase_change", source)
             keys.save_keyfile(paths.keys, updated)
         finally:
@@ -461,15 +450,8 @@ def recover(
         keyfile = _load_keyfile(paths)
         dek = keys.unlock_with_recovery_key(keyfile, recovery_key)
         try:
-            if params is None:
-                params = keys.calibrate_kdf()
-            recovery, printed = keys.new_recovery_key()
-            slots = {
-                keys.PASSPHRASE_SLOT: keys.make_passphrase_slot(keyfile.vault_id, new_passphrase, dek, params),
-                keys.RECOVERY_SLOT: keys.make_recovery_slot(keyfile.vault_id, recovery, dek),
-            }
-            recovery.wipe()
-            updated = KeyFile(keyfile.vault_id, keyfile.created, slots, keyfile.pending_events, keyfile.events_mac)
+            updated = keys.with_passphrase(keyfile, dek, new_passphrase, params or keys.calibrate_kdf())
+            updated, printed = keys.with_new_recovery_key(updated, dek)
             updated = keys.add_pending_event(updated, dek, "recovery", source)
             updated = keys.add_pending_event(updated, dek, "recovery_key_reissue", source)
             keys.save_keyfile(paths.keys, updated)
@@ -485,11 +467,7 @@ def reissue_recovery_key(paths: VaultPaths, passphrase: str, *, source: str = "c
         keyfile = _load_keyfile(paths)
         dek = keys.unlock_with_passphrase(keyfile, passphrase)
         try:
-            recovery, printed = keys.new_recovery_key()
-            slot = keys.make_recovery_slot(keyfile.vault_id, recovery, dek)
-            recovery.wipe()
-            updated = KeyFile(keyfile.vault_id, keyfile.created, {**keyfile.slots, keys.RECOVERY_SLOT: slot},
-                              keyfile.pending_events, keyfile.events_mac)
+            updated, printed = keys.with_new_recovery_key(keyfile, dek)
             updated = keys.add_pending_event(updated, dek, "recovery_key_reissue", source)
             keys.save_keyfile(paths.keys, updated)
         finally:
