@@ -78,6 +78,7 @@ class AppController:
 
             self._idle = IdleWatcher(self.settings.auto_lock_minutes, clock=self._clock)
             self._idle.idle.connect(self.lock)
+            self._idle.lock_key.connect(self.lock)
         return self._idle
 
     # -- screens
@@ -146,7 +147,10 @@ class AppController:
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
             self.lock_screen.hide()
-        self.main_window.show()
+        if self.qsettings.value("main_window/maximized", False, type=bool):
+            self.main_window.showMaximized()
+        else:
+            self.main_window.show()
         self.main_window.refresh()
         self.idle.set_minutes(self.settings.auto_lock_minutes)
         self.idle.start()
@@ -154,16 +158,21 @@ class AppController:
     # -- locking
 
     def lock(self) -> None:
-        """Lock: close dialogs, clear and destroy every view that held case data, close the vault."""
-        from PySide6.QtWidgets import QApplication
+        """Lock at once: close dialogs, clear and destroy every view that held case data, then close
+        the vault on the database thread, after the work already running there (nothing waits on
+        the GUI thread; a running backup finishes, its result is dropped with its window)."""
+        from PySide6.QtWidgets import QApplication, QProgressDialog
 
-        from gk_desktop.ui import ops
-
+        if self.vault is None and self.main_window is None:
+            return
         if self._idle is not None:
             self._idle.stop()
         for widget in QApplication.topLevelWidgets():
             if widget.isWindow() and widget.isModal() and widget.isVisible():
-                widget.close()
+                if isinstance(widget, QProgressDialog):
+                    widget.hide()  # closing it would cancel the work it shows
+                else:
+                    widget.close()
         if self.main_window is not None:
             self.main_window.save_geometry()
             self.main_window.clear()
@@ -173,17 +182,20 @@ class AppController:
             self.main_window = None
         vault, self.vault = self.vault, None
         if vault is not None:
-            ops.wait_all()  # never close the vault under a running operation
             from gk_desktop.services import session
+            from gk_desktop.ui.ops import Op
 
-            session.lock(vault)
+            Op(None, lambda _ctx: session.lock(vault)).on_failure(
+                lambda exc: log.error("closing the vault failed (%s)", type(exc).__name__)).run()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
 
     def shutdown(self) -> None:
-        if self.vault is not None:
-            self.lock()
+        from gk_desktop.ui import ops
+
+        self.lock()
+        ops.wait_all()  # quitting: the vault must be closed before the process ends
 
     # -- settings
 
@@ -223,9 +235,15 @@ class AppController:
     def restore(self, backup_file: Path) -> None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
-        passphrase, ok = QInputDialog.getText(
-            self.main_window, _("Restore a backup"),
-            _("Passphrase that was valid when the backup was made:"), QLineEdit.EchoMode.Password)
+        ask = QInputDialog(self.main_window)
+        ask.setWindowTitle(_("Restore a backup"))
+        ask.setLabelText(_("Passphrase that was valid when the backup was made:"))
+        ask.setTextEchoMode(QLineEdit.EchoMode.Password)
+        ask.setOkButtonText(_("Restore"))
+        ask.setCancelButtonText(_("Cancel"))
+        ok = ask.exec() == QInputDialog.DialogCode.Accepted
+        passphrase = ask.textValue()
+        ask.setTextValue("")
         if not ok or not passphrase:
             return
         self.lock()
@@ -244,7 +262,8 @@ class AppController:
                                     _("The backup was restored. Please unlock the vault."))
 
         def failed(exc: BaseException) -> None:
-            QMessageBox.warning(self.lock_screen, _("Restore a backup"), error_text(exc))
+            QMessageBox.warning(self.lock_screen, _("Restore a backup"),
+                                _("The backup was not restored; the vault is as it was.") + "\n\n" + error_text(exc))
 
         Op(self.lock_screen, work).on_success(done).on_failure(failed).run()
 

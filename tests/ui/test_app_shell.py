@@ -65,6 +65,7 @@ def test_first_start_wizard_creates_the_vault(qtbot, controller, data_dir: Path,
     saved = data_dir.parent / "sheet.pdf"
     monkeypatch.setattr("gk_desktop.ui.widgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
     view.save_button.click()
+    qtbot.waitUntil(lambda: saved.exists() and view.save_button.isEnabled(), timeout=10_000)
     assert saved.read_bytes().startswith(b"%PDF")
     view.confirm.setChecked(True)
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
@@ -214,13 +215,38 @@ def test_forgotten_passphrase_recovery_from_the_lock_screen(qtbot, controller, n
     qtbot.waitUntil(lambda: dialog.key_view.isVisible(), timeout=10_000)
     new_key = dialog.key_view._key
     assert new_key and new_key != recovery
-    assert not dialog.close_button.isEnabled()
+    # Shown, not yet in force: the old key still opens the vault.
+    from gk_desktop.storage.keys import load_keyfile, unlock_with_recovery_key
+
+    unlock_with_recovery_key(load_keyfile(paths.keys), recovery).wipe()
+    assert not dialog.ok.isEnabled()
     dialog.key_view.confirm.setChecked(True)
-    dialog.close_button.click()
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.result() == 1, timeout=10_000)
     assert dialog.key_view._key == ""
+    unlock_with_recovery_key(load_keyfile(paths.keys), new_key).wipe()
     _unlock(qtbot, controller, new)
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
 
+
+def test_closing_the_recovery_dialog_before_confirming_changes_nothing(qtbot, controller, new_vault) -> None:
+    from gk_desktop.storage.keys import load_keyfile, unlock_with_passphrase, unlock_with_recovery_key
+    from gk_desktop.ui.recovery_dialog import RecoveryDialog
+
+    paths, recovery = new_vault
+    before = paths.keys.read_bytes()
+    dialog = RecoveryDialog(paths.root, lambda key: b"%PDF", None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.key.setText(recovery)
+    dialog.pair.first.setText("blauer kater tanzt im regen 42")
+    dialog.pair.second.setText("blauer kater tanzt im regen 42")
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.key_view.isVisible(), timeout=10_000)
+    dialog.reject()
+    assert paths.keys.read_bytes() == before
+    unlock_with_recovery_key(load_keyfile(paths.keys), recovery).wipe()
+    unlock_with_passphrase(load_keyfile(paths.keys), PASSPHRASE).wipe()
 
 def test_lock_screen_comes_before_the_heavy_imports(tmp_path: Path, new_vault) -> None:
     """ARCHITECTURE.md §2: SQLAlchemy, Alembic, SQLCipher and the services load in the unlock worker."""
@@ -256,6 +282,7 @@ def test_window_geometry_is_remembered(qtbot, controller, new_vault) -> None:
 
 
 def test_reissue_recovery_key_from_settings(qtbot, controller, new_vault) -> None:
+    from gk_desktop.errors import WrongSecretError
     from gk_desktop.storage.keys import load_keyfile, unlock_with_recovery_key
     from gk_desktop.ui.main_window import ReissueDialog
 
@@ -263,24 +290,34 @@ def test_reissue_recovery_key_from_settings(qtbot, controller, new_vault) -> Non
     controller.start()
     _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
-    dialog = ReissueDialog(controller.vault, lambda key: b"%PDF", controller.main_window)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.passphrase.setText("falsch falsch falsch falsch")
-    dialog.ok.click()
-    qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
-    dialog.passphrase.setText(PASSPHRASE)
-    dialog.ok.click()
-    qtbot.waitUntil(lambda: dialog.view.isVisible(), timeout=10_000)
+
+    def dialog_with_key(passphrase: str):
+        dialog = ReissueDialog(controller.vault, lambda key: b"%PDF", controller.main_window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.passphrase.setText("falsch falsch falsch falsch")
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
+        dialog.passphrase.setText(passphrase)
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: dialog.view.isVisible(), timeout=10_000)
+        return dialog
+
+    # Closed before confirming: the old key stays valid.
+    first = dialog_with_key(PASSPHRASE)
+    first.reject()
+    unlock_with_recovery_key(load_keyfile(paths.keys), old_key).wipe()
+
+    dialog = dialog_with_key(PASSPHRASE)
     new_key = dialog.view._key
     assert not dialog.ok.isEnabled()
     dialog.view.confirm.setChecked(True)
     dialog.ok.click()
+    qtbot.waitUntil(lambda: dialog.result() == 1, timeout=10_000)
     keyfile = load_keyfile(paths.keys)
     unlock_with_recovery_key(keyfile, new_key).wipe()
-    with pytest.raises(Exception):
+    with pytest.raises(WrongSecretError):
         unlock_with_recovery_key(keyfile, old_key)
-
 
 def test_restore_from_settings(qtbot, controller, new_vault, monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
@@ -293,13 +330,13 @@ def test_restore_from_settings(qtbot, controller, new_vault, monkeypatch) -> Non
         saved = backup.create_backup(v)  # before the canary exists
         add_canary_client(v)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (PASSPHRASE, True))
-    monkeypatch.setattr("gk_desktop.ui.main_window.QFileDialog.getOpenFileName", lambda *a, **k: (str(saved), ""))
+    monkeypatch.setattr(QInputDialog, "exec", lambda self: QInputDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QInputDialog, "textValue", lambda self: PASSPHRASE)
     controller.start()
     _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
-    controller.main_window.settings_view.restore_button.click()
+    # After the file dialog and the confirmation (with the buttons "Zurückspielen"/"Abbrechen"):
+    controller.main_window.settings_view.restore_requested.emit(saved)
     qtbot.waitUntil(lambda: controller.vault is None and any(paths.root.glob("replaced-*")), timeout=10_000)
     ops.wait_all()
     QApplication.processEvents()
@@ -389,3 +426,40 @@ def test_lock_while_an_operation_runs(qtbot, controller, new_vault) -> None:
         sys.excepthook = old_hook
     assert errors == []
     assert controller.vault is None and controller.main_window is None
+
+
+def test_ctrl_l_locks_from_inside_a_modal_dialog(qtbot, controller, new_vault) -> None:
+    from PySide6.QtTest import QTest
+
+    from gk_desktop.ui.main_window import ChangePassphraseDialog
+
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    dialog = ChangePassphraseDialog(controller.vault, controller.main_window)
+    dialog.setModal(True)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.old.setFocus()
+    QTest.keyClick(dialog.old, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert controller.vault is None and controller.main_window is None
+    assert not dialog.isVisible()
+
+
+def test_wizard_cannot_be_left_before_the_recovery_key_is_confirmed(qtbot, controller, data_dir: Path) -> None:
+    controller.start()
+    wizard = controller.wizard
+    wizard.next()
+    wizard.passphrase_page.pair.first.setText(PASSPHRASE)
+    wizard.passphrase_page.pair.second.setText(PASSPHRASE)
+    wizard.next()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled() or wizard.create_page._done
+    wizard.reject()  # Esc or the window's close button while the vault is being made
+    assert wizard.isVisible()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=20_000)
+    wizard.reject()
+    assert wizard.isVisible()
+    assert wizard.recovery_page.view.status.text() != ""
+    wizard.recovery_page.view.confirm.setChecked(True)
+    wizard.reject()  # confirmed: leaving is fine now
+    assert not wizard.isVisible()

@@ -61,8 +61,30 @@ def change_passphrase(vault: Any, old: str, new: str) -> None:
     vault.change_passphrase(old, new)
 
 
-def reissue_recovery_key(vault: Any, passphrase: str) -> str:
-    return str(vault.reissue_recovery_key(passphrase))
+def verify_passphrase(vault: Any, passphrase: str) -> None:
+    vault.verify_passphrase(passphrase)
+
+
+def new_recovery_key_text() -> str:
+    """A fresh recovery key to show; it takes effect only when written with the functions below."""
+    from gk_desktop.storage.keys import new_recovery_key
+
+    secret, printed = new_recovery_key()
+    secret.wipe()
+    return printed
+
+
+def reissue_recovery_key(vault: Any, passphrase: str, printed: str | None = None) -> str:
+    return str(vault.reissue_recovery_key(passphrase, printed))
+
+
+def verify_recovery_key(data_dir: Path, recovery_key: str) -> None:
+    vault_mod.verify_recovery_key(VaultPaths(data_dir), recovery_key)
+
+
+def recover(data_dir: Path, recovery_key: str, new_passphrase: str, printed: str) -> str:
+    return vault_mod.recover(VaultPaths(data_dir), recovery_key, new_passphrase, source="gui",
+                             new_recovery=printed)
 
 
 def backup_now(vault: Any, progress: Callable[[float], None] | None = None) -> Path:

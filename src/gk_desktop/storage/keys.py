@@ -539,9 +539,15 @@ def with_passphrase(keyfile: KeyFile, dek: SecretBytes, passphrase: str, params:
     return replace(keyfile, slots={**keyfile.slots, PASSPHRASE_SLOT: slot})
 
 
-def with_new_recovery_key(keyfile: KeyFile, dek: SecretBytes) -> tuple[KeyFile, str]:
-    """The key file with a new recovery slot, and the new key as printed; the old key stops."""
-    recovery, printed = new_recovery_key()
+def with_new_recovery_key(keyfile: KeyFile, dek: SecretBytes, printed: str | None = None) -> tuple[KeyFile, str]:
+    """The key file with a new recovery slot, and the new key as printed; the old key stops.
+
+    ``printed`` is a key made beforehand with :func:`new_recovery_key` and already shown to the
+    worker (the GUI writes the slot only after the worker confirmed storing the key)."""
+    if printed is None:
+        recovery, printed = new_recovery_key()
+    else:
+        recovery = parse_recovery_key(printed)
     slot = make_recovery_slot(keyfile.vault_id, recovery, dek)
     recovery.wipe()
     return replace(keyfile, slots={**keyfile.slots, RECOVERY_SLOT: slot}), printed

@@ -69,7 +69,10 @@ def upgrade(conn: Any) -> None:
         command.upgrade(alembic_config(conn), "head")
     broken = conn.execute(text("PRAGMA foreign_key_check")).all()
     if broken:
-        raise IntegrityError("schema migration left broken references; nothing was changed")
+        from gk_desktop.i18n import _
+
+        raise IntegrityError(_("The schema update would leave broken references. Nothing was changed; "
+                               "please tell the IT support."))
 
 
 def upgrade_vault(raw_conn: Any, engine: Any) -> None:

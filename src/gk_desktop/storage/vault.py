@@ -98,11 +98,15 @@ class Vault:
         self.record_event("passphrase_change")
         log.info("passphrase changed")
 
-    def reissue_recovery_key(self, passphrase: str) -> str:
+    def verify_passphrase(self, passphrase: str) -> None:
+        """Raises WrongSecretError unless ``passphrase`` opens this vault's key file."""
+        keys.unlock_with_passphrase(keys.load_keyfile(self.paths.keys), passphrase).wipe()
+
+    def reissue_recovery_key(self, passphrase: str, printed: str | None = None) -> str:
         """A new recovery key (the passphrase confirms it is the worker); the old one stops."""
         keyfile = keys.load_keyfile(self.paths.keys)
         keys.unlock_with_passphrase(keyfile, passphrase).wipe()
-        updated, printed = keys.with_new_recovery_key(keyfile, self.dek)
+        updated, printed = keys.with_new_recovery_key(keyfile, self.dek, printed)
         keys.save_keyfile(self.paths.keys, updated)
         self.keyfile = updated
         self.record_event("recovery_key_reissue")
@@ -436,6 +440,11 @@ def change_passphrase(
     log.info("passphrase changed")
 
 
+def verify_recovery_key(paths: VaultPaths, recovery_key: str) -> None:
+    """Raises WrongSecretError unless ``recovery_key`` opens the vault; changes nothing."""
+    keys.unlock_with_recovery_key(_load_keyfile(paths), recovery_key).wipe()
+
+
 def recover(
     paths: VaultPaths,
     recovery_key: str,
@@ -443,6 +452,7 @@ def recover(
     *,
     source: str = "cli",
     params: KdfParams | None = None,
+    new_recovery: str | None = None,
 ) -> str:
     """Set a new passphrase with the recovery key; issues a new recovery key (the used one stops)."""
     keys.require_passphrase_policy(new_passphrase)
@@ -451,7 +461,7 @@ def recover(
         dek = keys.unlock_with_recovery_key(keyfile, recovery_key)
         try:
             updated = keys.with_passphrase(keyfile, dek, new_passphrase, params or keys.calibrate_kdf())
-            updated, printed = keys.with_new_recovery_key(updated, dek)
+            updated, printed = keys.with_new_recovery_key(updated, dek, new_recovery)
             updated = keys.add_pending_event(updated, dek, "recovery", source)
             updated = keys.add_pending_event(updated, dek, "recovery_key_reissue", source)
             keys.save_keyfile(paths.keys, updated)

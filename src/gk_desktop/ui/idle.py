@@ -20,9 +20,12 @@ class IdleWatcher(QObject):
 
     Signals:
         idle: the idle time was reached.
+        lock_key: Ctrl+L was pressed in any window, modal dialogs included (a window's own
+            shortcut is blocked while a modal dialog is open).
     """
 
     idle = Signal()
+    lock_key = Signal()
 
     def __init__(self, minutes: int, clock: Callable[[], float] = time.monotonic,
                  check_interval_ms: int = 1000, parent: QObject | None = None) -> None:
@@ -51,11 +54,28 @@ class IdleWatcher(QObject):
         self._timeout_s = minutes * 60.0
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in _INPUT_EVENTS:
+        kind = event.type()
+        if kind in _INPUT_EVENTS:
             self._last = self._clock()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and _is_lock_key(event):
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # deliver as a key press to us, not as some widget's shortcut
+                return False
+            self.lock_key.emit()
+            return True
         return False
 
     def check(self) -> None:
         if not self._fired and self._clock() - self._last >= self._timeout_s:
             self._fired = True
             self.idle.emit()
+
+
+def _is_lock_key(event: QEvent) -> bool:
+    from PySide6.QtCore import Qt
+
+    key = getattr(event, "key", None)
+    mods = getattr(event, "modifiers", None)
+    if key is None or mods is None:
+        return False
+    return key() == Qt.Key.Key_L and bool(mods() & Qt.KeyboardModifier.ControlModifier)

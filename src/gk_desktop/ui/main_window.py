@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -261,11 +261,14 @@ class SettingsView(QWidget):
                                                     _("Backups") + " (*.gkbackup)")
         if not name:
             return
-        answer = QMessageBox.question(
-            self, _("Restore a backup"),
-            _("The vault is locked, the current state is set aside (not deleted) and the backup takes its "
-              "place. Entries made after the backup are then only in the set-aside copy. Continue?"))
-        if answer == QMessageBox.StandardButton.Yes:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Restore a backup"),
+                          _("The vault is locked, the current state is set aside (not deleted) and the backup "
+                            "takes its place. Entries made after the backup are then only in the set-aside "
+                            "copy."), parent=self)
+        restore = box.addButton(_("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is restore:
             self.restore_requested.emit(Path(name))
 
 
@@ -317,9 +320,14 @@ class ChangePassphraseDialog(QDialog):
 
 
 class ReissueDialog(QDialog):
+    """A new recovery key in two steps: confirm with the passphrase and see the new key; only
+    after "sicher aufbewahrt" is it written, so closing the dialog early never loses a key."""
+
     def __init__(self, vault: Any, sheet: Callable[[str], bytes], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._vault = vault
+        self._busy = False
+        self._printed = ""
         self.setWindowTitle(_("Issue a new recovery key"))
         self.resize(560, 380)
         intro = QLabel(_("A new recovery key replaces the old one, which then no longer opens the vault. "
@@ -331,10 +339,11 @@ class ReissueDialog(QDialog):
         self.view = RecoveryKeyView(sheet)
         self.view.hide()
         self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(_("Issue new recovery key"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._issue)
+        self.ok = self.buttons.addButton(_("Show new recovery key"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._next)
         self.buttons.rejected.connect(self.reject)
+        self.view.confirmed_changed.connect(lambda on: self.ok.setEnabled(on and not self._busy))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.passphrase)
@@ -342,34 +351,60 @@ class ReissueDialog(QDialog):
         layout.addWidget(self.view)
         layout.addWidget(self.buttons)
 
-    def _issue(self) -> None:
-        if self.view.isVisible():
-            self.accept()
-            return
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.ok.setEnabled(not busy)
+        self.cancel.setEnabled(not busy)
+
+    def _next(self) -> None:
         from gk_desktop.services import session
 
-        passphrase, vault = self.passphrase.text(), self._vault
-        self.ok.setEnabled(False)
-        Op(self, lambda _ctx: session.reissue_recovery_key(vault, passphrase)).on_success(self._issued) \
-            .on_failure(self._failed).run()
+        vault = self._vault
+        if not self._printed:
+            passphrase = self.passphrase.text()
+            self._set_busy(True)
+
+            def check(_ctx: Any) -> str:
+                session.verify_passphrase(vault, passphrase)
+                return session.new_recovery_key_text()
+
+            Op(self, check).on_success(self._show_key).on_failure(self._failed).run()
+        else:
+            passphrase, printed = self.passphrase.text(), self._printed
+            self._set_busy(True)
+            Op(self, lambda _ctx: session.reissue_recovery_key(vault, passphrase, printed)) \
+                .on_success(self._written).on_failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
         self.message.setText(error_text(exc))
-        self.ok.setEnabled(True)
+        if self._printed:
+            self.ok.setEnabled(self.view.confirm.isChecked())
 
-    def _issued(self, printed: str) -> None:
-        self.passphrase.clear()
+    def _show_key(self, printed: str) -> None:
+        self._set_busy(False)
+        self._printed = printed
         self.passphrase.hide()
-        self.message.setText("")
+        self.message.setText(_("This key takes effect when you click \u201cUse new recovery key\u201d. "
+                               "Until then the old one stays valid."))
         self.view.set_key(printed)
         self.view.show()
-        self.cancel.hide()
-        self.ok.setText(_("Done"))
+        self.ok.setText(_("Use new recovery key"))
         self.ok.setEnabled(False)
-        self.view.confirmed_changed.connect(self.ok.setEnabled)
+
+    def _written(self, _printed: str) -> None:
+        self._set_busy(False)
+        self.accept()
+
+    def reject(self) -> None:
+        if self._busy:  # the key is being written: it must not be lost halfway
+            return
+        super().reject()
 
     def done(self, result: int) -> None:
         self.view.clear()
+        self.passphrase.clear()
+        self._printed = ""
         super().done(result)
 
 
@@ -423,13 +458,15 @@ class MainWindow(QMainWindow):
         pos = qsettings.value("main_window/pos")
         width, height = (size.width(), size.height()) if size is not None else (1100, 720)
         self.resize(max(width, 1024), max(height, 700))
-        if pos is not None:
-            self.move(pos)
+        if pos is not None and QGuiApplication.screenAt(pos) is not None:
+            self.move(pos)  # only onto a screen that is still there (a laptop leaves its dock)
 
     def refresh(self) -> None:
         from gk_desktop.services import session
 
         vault = self._vault
+        if vault is None:  # locked meanwhile
+            return
         Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
 
     def _show_summary(self, summary: Any) -> None:
@@ -440,8 +477,10 @@ class MainWindow(QMainWindow):
         self._settings = settings
 
     def save_geometry(self) -> None:
-        self._qsettings.setValue("main_window/size", self.size())
-        self._qsettings.setValue("main_window/pos", self.pos())
+        self._qsettings.setValue("main_window/maximized", self.isMaximized())
+        if not self.isMaximized():
+            self._qsettings.setValue("main_window/size", self.size())
+            self._qsettings.setValue("main_window/pos", self.pos())
         self._qsettings.sync()
 
     def clear(self) -> None:

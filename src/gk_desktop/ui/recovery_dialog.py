@@ -22,11 +22,17 @@ from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView
 
 
 class RecoveryDialog(QDialog):
-    """Recovery key plus a new passphrase; then shows the new recovery key."""
+    """Recovery key plus a new passphrase, then the new recovery key.
+
+    The new key is shown first and written (together with the new passphrase) only after the
+    worker ticked "sicher aufbewahrt": closing the dialog before that changes nothing.
+    """
 
     def __init__(self, data_dir: Path, sheet: Callable[[str], bytes], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        self._busy = False
+        self._printed = ""
         self.setWindowTitle(_("Recover with the recovery key"))
         self.resize(560, 420)
         intro = QLabel(_("Enter the recovery key from the recovery sheet and choose a new passphrase. "
@@ -36,6 +42,7 @@ class RecoveryDialog(QDialog):
         self.key.setPlaceholderText("XXXXX-XXXXX-…")
         self.key.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.key.setAccessibleName(_("Recovery key"))
+        self.key_label = QLabel(_("Recovery key"))
         self.pair = PassphrasePair()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -43,18 +50,18 @@ class RecoveryDialog(QDialog):
         self.busy.setRange(0, 0)
         self.busy.hide()
         self.buttons = QDialogButtonBox()
-        self.ok = self.buttons.addButton(_("Set new passphrase"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._recover)
+        self.ok = self.buttons.addButton(_("Next"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._next)
         self.buttons.rejected.connect(self.reject)
         self.pair.changed.connect(self._update)
         self.key.textChanged.connect(self._update)
         self.key_view = RecoveryKeyView(sheet)
         self.key_view.hide()
-        self.key_view.confirmed_changed.connect(self._confirmed)
+        self.key_view.confirmed_changed.connect(lambda on: self.ok.setEnabled(on and not self._busy))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(QLabel(_("Recovery key")))
+        layout.addWidget(self.key_label)
         layout.addWidget(self.key)
         layout.addWidget(self.pair)
         layout.addWidget(self.busy)
@@ -64,44 +71,63 @@ class RecoveryDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        self.ok.setEnabled(bool(self.key.text().strip()) and self.pair.is_acceptable())
+        if not self._printed:
+            self.ok.setEnabled(not self._busy and bool(self.key.text().strip()) and self.pair.is_acceptable())
 
-    def _recover(self) -> None:
-        key, new, data_dir = self.key.text(), self.pair.passphrase(), self.data_dir
-        self.busy.show()
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy.setVisible(busy)
+        self.cancel.setEnabled(not busy)
         self.ok.setEnabled(False)
 
-        def work(_ctx: Any) -> str:
-            from gk_desktop.paths import VaultPaths
-            from gk_desktop.storage.vault import recover
+    def _next(self) -> None:
+        from gk_desktop.services import session
 
-            return recover(VaultPaths(data_dir), key, new, source="gui")
+        key, data_dir = self.key.text(), self.data_dir
+        self._set_busy(True)
+        if not self._printed:
+            def check(_ctx: Any) -> str:
+                session.verify_recovery_key(data_dir, key)
+                return session.new_recovery_key_text()
 
-        Op(self, work).on_success(self._recovered).on_failure(self._failed).run()
+            Op(self, check).on_success(self._show_key).on_failure(self._failed).run()
+        else:
+            new, printed = self.pair.passphrase(), self._printed
+            Op(self, lambda _ctx: session.recover(data_dir, key, new, printed)) \
+                .on_success(self._recovered).on_failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
-        self.busy.hide()
+        self._set_busy(False)
         self.message.setText(error_text(exc))
-        self._update()
+        if self._printed:
+            self.ok.setEnabled(self.key_view.confirm.isChecked())
+        else:
+            self._update()
 
-    def _recovered(self, printed: str) -> None:
-        self.busy.hide()
-        self.key.clear()
-        self.pair.clear()
-        for w in (self.key, self.pair):
+    def _show_key(self, printed: str) -> None:
+        self._set_busy(False)
+        self._printed = printed
+        for w in (self.key_label, self.key, self.pair):
             w.hide()
-        self.message.setText(_("The new passphrase is set. Here is the new recovery key; the old one no longer works."))
+        self.message.setText(_("This is the new recovery key. The new passphrase and this key take effect "
+                               "when you click \u201cSet new passphrase\u201d; until then nothing changes."))
         self.key_view.set_key(printed)
         self.key_view.show()
-        self.buttons.clear()
-        self.close_button = self.buttons.addButton(_("Done"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button.setEnabled(False)
-        self.buttons.accepted.disconnect()
-        self.buttons.accepted.connect(self.accept)
+        self.ok.setText(_("Set new passphrase"))
+        self.ok.setEnabled(False)
 
-    def _confirmed(self, checked: bool) -> None:
-        self.close_button.setEnabled(checked)
+    def _recovered(self, _printed: str) -> None:
+        self._set_busy(False)
+        self.accept()
+
+    def reject(self) -> None:
+        if self._busy:  # the new passphrase and key are being written
+            return
+        super().reject()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
         self.key_view.clear()
+        self.key.clear()
+        self.pair.clear()
+        self._printed = ""
         super().done(result)

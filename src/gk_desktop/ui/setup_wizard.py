@@ -123,6 +123,7 @@ class CreatePage(QWizardPage):
         if self._done or self._running:
             return
         self._running = True
+        self._wizard.button(QWizard.WizardButton.CancelButton).setEnabled(False)
         self.progress.setValue(0)
         self.message.setText(_("Please wait …"))
         folder = self._wizard.folder_page.folder()
@@ -148,6 +149,7 @@ class CreatePage(QWizardPage):
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False
+        self._wizard.button(QWizard.WizardButton.CancelButton).setEnabled(True)
         self.message.setText(error_text(exc))
         self.completeChanged.emit()
 
@@ -198,6 +200,17 @@ class SetupWizard(QWizard):
         # No way back once the vault exists.
         if self.currentPage() is self.create_page or self.currentPage() is self.recovery_page:
             self.button(QWizard.WizardButton.BackButton).setEnabled(False)
+
+    def reject(self) -> None:
+        # Never leave while the vault is being created, nor before its recovery key was confirmed:
+        # a vault whose recovery key nobody saw would be one forgotten passphrase from total loss.
+        if self.create_page._running:
+            return
+        if self.create_page._done and not self.recovery_page.view.confirm.isChecked():
+            self.recovery_page.view.status.setText(
+                _("Please store the recovery key first and confirm it; the vault already exists."))
+            return
+        super().reject()
 
     def accept(self) -> None:
         folder = self.folder_page.folder()

@@ -152,12 +152,22 @@ class RecoveryKeyView(QWidget):
             self, _("Save recovery sheet"), str(Path.home() / suggested), "PDF (*.pdf)")
         if not name:
             return
-        try:
-            data = self._sheet(self._key)
+        from gk_desktop.ui.ops import Op
+
+        key, sheet = self._key, self._sheet
+
+        def work(_ctx: object) -> None:
             from gk_desktop.storage import fsutil
 
-            fsutil.atomic_write(Path(name), data)
-        except OSError:
+            fsutil.atomic_write(Path(name), sheet(key))  # PDF built in memory, written once
+
+        def failed(_exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
             QMessageBox.warning(self, _("Save recovery sheet"), _("The file could not be written. Please choose another place."))
-            return
-        self.status.setText(_("Saved. Print it, keep the printout in the safe, and delete the file."))
+
+        def done(_result: object) -> None:
+            self.save_button.setEnabled(True)
+            self.status.setText(_("Saved. Print it, keep the printout in the safe, and delete the file."))
+
+        self.save_button.setEnabled(False)
+        Op(self, work, lane="cpu").on_success(done).on_failure(failed).run()
