@@ -1,0 +1,93 @@
+"""Counting time from the file: days of Duldung that count, school years in Germany.
+
+Pure functions over small dataclasses. Which statuses count is the legal rule's business (data
+with a "Stand" date), passed in: for § 25a, periods under § 60b and Gestattung time do not count
+(DOMAIN.md §3a).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from gk_desktop.domain.enums import ResidenceStatus
+
+Interval = tuple[dt.date, dt.date]  # both days included
+
+
+@dataclass(frozen=True)
+class PeriodFact:
+    status: ResidenceStatus
+    valid_from: dt.date | None
+    valid_until: dt.date | None  # None: still running
+
+
+@dataclass(frozen=True)
+class SchoolFact:
+    country: str  # ISO 3166 alpha-2, "DE" for Germany
+    start_date: dt.date | None
+    end_date: dt.date | None  # None: still attending
+    attendance_ok: bool
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, overlapping or touching intervals joined."""
+    out: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end < start:
+            continue
+        if out and start <= out[-1][1] + dt.timedelta(days=1):
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def total_days(intervals: Iterable[Interval]) -> int:
+    return sum((end - start).days + 1 for start, end in merge(intervals))
+
+
+def _clip(start: dt.date | None, end: dt.date | None, on: dt.date) -> Interval | None:
+    if start is None or start > on:
+        return None
+    end = on if end is None or end > on else end
+    return (start, end) if end >= start else None
+
+
+def counting_days(periods: Iterable[PeriodFact], on: dt.date, counting: frozenset[ResidenceStatus]) -> int:
+    """Days up to and including ``on`` covered by a period whose status counts (overlaps once)."""
+    spans = []
+    for p in periods:
+        if p.status in counting:
+            clipped = _clip(p.valid_from, p.valid_until, on)
+            if clipped:
+                spans.append(clipped)
+    return total_days(spans)
+
+
+def school_days_in_germany(records: Iterable[SchoolFact], on: dt.date) -> int:
+    """Days of successful school attendance in Germany up to ``on`` (overlaps counted once)."""
+    spans = []
+    for r in records:
+        if r.country.upper() == "DE" and r.attendance_ok:
+            clipped = _clip(r.start_date, r.end_date, on)
+            if clipped:
+                spans.append(clipped)
+    return total_days(spans)
+
+
+def full_years(start: dt.date, days: int) -> int:
+    """Completed years in ``days`` days counted from ``start`` (calendar years, not 365-day blocks)."""
+    if days <= 0:
+        return 0
+    after = start + dt.timedelta(days=days)  # the first day after the counted span
+    years = after.year - start.year
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:  # started on 29 February: the year is full at the end of 28 February
+        anniversary = dt.date(start.year + years, 3, 1)
+    if after < anniversary:
+        years -= 1
+    return max(0, years)

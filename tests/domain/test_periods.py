@@ -1,0 +1,78 @@
+"""Days of Duldung that count and school time in Germany."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gk_desktop.domain.enums import ResidenceStatus as RS
+from gk_desktop.domain.periods import (
+    PeriodFact,
+    SchoolFact,
+    counting_days,
+    full_years,
+    merge,
+    school_days_in_germany,
+    total_days,
+)
+
+D = dt.date
+# § 25a: Duldung counts, except § 60b; Gestattung does not (seed data in the app).
+COUNTS_25A = frozenset({RS.DULDUNG_60A, RS.ERMESSENSDULDUNG_60A, RS.AUSBILDUNGSDULDUNG_60C,
+                        RS.BESCHAEFTIGUNGSDULDUNG_60D})
+
+
+def test_60b_and_gestattung_do_not_count() -> None:
+    periods = [
+        PeriodFact(RS.AUFENTHALTSGESTATTUNG, D(2020, 1, 1), D(2020, 12, 31)),
+        PeriodFact(RS.DULDUNG_60A, D(2021, 1, 1), D(2021, 6, 30)),   # 181 days
+        PeriodFact(RS.DULDUNG_60B, D(2021, 7, 1), D(2021, 12, 31)),
+        PeriodFact(RS.DULDUNG_60A, D(2022, 1, 1), None),             # running
+    ]
+    on = D(2022, 1, 10)
+    assert counting_days(periods, on, COUNTS_25A) == 181 + 10
+
+
+def test_overlapping_periods_count_once_and_future_is_ignored() -> None:
+    periods = [
+        PeriodFact(RS.DULDUNG_60A, D(2023, 1, 1), D(2023, 3, 31)),
+        PeriodFact(RS.ERMESSENSDULDUNG_60A, D(2023, 3, 1), D(2023, 4, 30)),
+        PeriodFact(RS.DULDUNG_60A, D(2030, 1, 1), D(2030, 2, 1)),
+        PeriodFact(RS.DULDUNG_60A, None, D(2023, 5, 1)),  # no start date: cannot be counted
+    ]
+    assert counting_days(periods, D(2026, 11, 25), COUNTS_25A) == (D(2023, 4, 30) - D(2023, 1, 1)).days + 1
+
+
+def test_school_in_germany_only_successful_attendance() -> None:
+    records = [
+        SchoolFact("DE", D(2019, 8, 1), D(2020, 7, 31), True),
+        SchoolFact("de", D(2020, 8, 1), D(2021, 7, 31), True),
+        SchoolFact("DE", D(2021, 8, 1), D(2022, 7, 31), False),
+        SchoolFact("SY", D(2015, 9, 1), D(2018, 6, 30), True),
+    ]
+    days = school_days_in_germany(records, D(2026, 1, 1))
+    assert days == (D(2021, 7, 31) - D(2019, 8, 1)).days + 1
+    assert full_years(D(2019, 8, 1), days) == 2
+
+
+def test_full_years_edges() -> None:
+    assert full_years(D(2020, 1, 1), 365) == 0   # 2020 is a leap year
+    assert full_years(D(2020, 1, 1), 366) == 1
+    assert full_years(D(2021, 1, 1), 365) == 1
+    assert full_years(D(2020, 2, 29), 366) == 1   # to 28 Feb 2021 inclusive
+    assert full_years(D(2020, 1, 1), 0) == 0
+
+
+spans = st.lists(st.tuples(st.dates(D(2000, 1, 1), D(2030, 1, 1)), st.integers(0, 800)), max_size=8)
+
+
+@given(spans)
+def test_merge_is_idempotent_and_never_counts_twice(raw) -> None:
+    intervals = [(s, s + dt.timedelta(days=n)) for s, n in raw]
+    merged = merge(intervals)
+    assert merge(merged) == merged
+    assert total_days(intervals) <= sum((e - s).days + 1 for s, e in intervals)
+    covered = {s + dt.timedelta(days=i) for s, e in intervals for i in range((e - s).days + 1)}
+    assert total_days(intervals) == len(covered)
