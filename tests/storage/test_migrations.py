@@ -60,7 +60,7 @@ def test_schema_matches_models(open_vault) -> None:
     from alembic.migration import MigrationContext
 
     with open_vault.engine.connect() as c:
-        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": False, "include_name": migrate.include_name}), Base.metadata)
     assert diff == []
 
 

@@ -41,6 +41,9 @@ class Programme:
     rules: ProgrammeRules
     source: str
     stand: dt.date
+    period_from: dt.date | None = None
+    period_until: dt.date | None = None
+    post_share_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,11 @@ def _statuses(values: Any, what: str) -> frozenset[ResidenceStatus]:
 
 
 def parse_rules(text: str) -> RuleSet:
-    data = json.loads(text)
+    return parse_rule_data(json.loads(text))
+
+
+def parse_rule_data(data: dict[str, Any]) -> RuleSet:
+    """The same checks on an already decoded rule set (e.g. built from the vault's rows)."""
     if data.get("format") != "gk-desktop-seed-legal-rules" or data.get("version") != 1:
         raise RuleDataError("not a rule set of this program")
     rules: dict[str, LegalRule] = {}
@@ -110,5 +117,8 @@ def parse_rules(text: str) -> RuleSet:
             key=key, name=str(raw.get("name", key)), funding_authority=str(raw.get("funding_authority", "")),
             rules=ProgrammeRules(age_min, age_max, primary, secondary),
             source=str(raw.get("source", "")), stand=_date(raw.get("stand"), key),
+            period_from=_date(raw["period_from"], key) if raw.get("period_from") else None,
+            period_until=_date(raw["period_until"], key) if raw.get("period_until") else None,
+            post_share_note=str(raw.get("post_share_note", "")),
         )
     return RuleSet(rules, programmes)

@@ -12,6 +12,11 @@ from gk_desktop.storage.migrations import HEAD_REVISION
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    """Autogenerate and schema comparison leave out the derived search tables (FTS5 and shadows)."""
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
+
+
 def current_revision(conn: Any) -> str | None:
     """The schema revision without importing Alembic (None for an empty database)."""
     exists = conn.execute(

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -114,8 +115,44 @@ class FieldVersion(Base):
 # --------------------------------------------------------------------------- synced tables
 
 
+class FundingProgramme(SyncedMixin, Base):
+    """Förderprogramm: the age band and status lists the target group is computed with.
+
+    Seeded rows have fixed ids (UUIDv5 of their key), so devices seeded apart hold the same rows.
+    Status lists are configuration, stored as JSON arrays of ``ResidenceStatus`` identifiers.
+    """
+
+    __tablename__ = "funding_programme"
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    funding_authority: Mapped[str] = mapped_column(Text, default="")
+    period_from: Mapped[dt.date | None] = mapped_column(Date)
+    period_until: Mapped[dt.date | None] = mapped_column(Date)
+    post_share_note: Mapped[str] = mapped_column(Text, default="")
+    age_min: Mapped[int] = mapped_column(Integer)
+    age_max: Mapped[int] = mapped_column(Integer)
+    primary_statuses_json: Mapped[str] = mapped_column(Text)
+    secondary_statuses_json: Mapped[str] = mapped_column(Text)
+    report_layout: Mapped[str] = mapped_column(String(40), default="GK_BAUSTEIN_6")
+    source: Mapped[str] = mapped_column(Text, default="")
+    stand: Mapped[dt.date] = mapped_column(Date)
+
+
+class LegalRuleRow(SyncedMixin, Base):
+    """Rechtsregel: one value the rules compute with, with its unit, source and "Stand"."""
+
+    __tablename__ = "legal_rule"
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    value_json: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    stand: Mapped[dt.date] = mapped_column(Date)
+
+
 class Client(SyncedMixin, Base):
-    """Klient:in. The first synced table; the client-register issue adds the remaining fields."""
+    """Klient:in (DOMAIN.md §3). Multi-valued facts live in child tables."""
 
     __tablename__ = "client"
     case_code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -124,6 +161,138 @@ class Client(SyncedMixin, Base):
     birth_date: Mapped[dt.date] = mapped_column(Date)
     birth_date_fictitious: Mapped[bool] = mapped_column(Boolean, default=False)
     gender: Mapped[str] = mapped_column(String(20), default="KEINE_ANGABE")
+    country_of_origin: Mapped[str | None] = mapped_column(String(2))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    interpreter_language: Mapped[str | None] = mapped_column(String(40))
+    entry_date_de: Mapped[dt.date | None] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(Text)
+    housing_type: Mapped[str | None] = mapped_column(String(30))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    preferred_contact_channel: Mapped[str | None] = mapped_column(String(30))
+    minor_children: Mapped[int] = mapped_column(Integer, default=0)
+    responsible_abh: Mapped[str | None] = mapped_column(Text)
+    # The exclusion check as an outcome only (ExclusionOutcome), never the facts behind it.
+    exclusion_outcome: Mapped[str | None] = mapped_column(String(40))
+    exclusion_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class _ClientChild(SyncedMixin):
+    """A record that belongs to one client."""
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+
+
+class ClientNameVariant(_ClientChild, Base):
+    """Namensvariante: a transliteration, the name in the original script, an alias."""
+
+    __tablename__ = "client_name_variant"
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="TRANSLITERATION")
+
+
+class ClientNationality(_ClientChild, Base):
+    __tablename__ = "client_nationality"
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166 alpha-2; "XX" stateless/unknown
+
+
+class ClientLanguage(_ClientChild, Base):
+    __tablename__ = "client_language"
+    language: Mapped[str] = mapped_column(String(40))  # ISO 639 code or name
+    level: Mapped[str | None] = mapped_column(String(20))  # LanguageLevel
+
+
+class ResidencePeriod(_ClientChild, Base):
+    """Aufenthaltsstatus: one period of the residence history."""
+
+    __tablename__ = "residence_period"
+    status: Mapped[str] = mapped_column(String(40))
+    legal_detail: Mapped[str | None] = mapped_column(Text)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    employment_permission: Mapped[str] = mapped_column(String(30), default="UNBEKANNT")
+    residence_obligation: Mapped[str | None] = mapped_column(Text)
+    issuing_office: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(30), default="ANGABE_KLIENT")
+
+
+class AsylumProcedure(_ClientChild, Base):
+    __tablename__ = "asylum_procedure"
+    stage: Mapped[str] = mapped_column(String(40))
+    applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_served_on: Mapped[dt.date | None] = mapped_column(Date)
+    legal_counsel: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IdentityStatus(_ClientChild, Base):
+    """Identitätsklärung: one per client."""
+
+    __tablename__ = "identity_status"
+    clarified: Mapped[str] = mapped_column(String(20), default="UNBEKANNT")
+    documents_available: Mapped[str] = mapped_column(Text, default="")
+    passport_valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class IdentityEffort(_ClientChild, Base):
+    """Passbeschaffung: one step of the effort log."""
+
+    __tablename__ = "identity_effort"
+    date: Mapped[dt.date] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(40))
+    result: Mapped[str] = mapped_column(Text, default="")
+    proof: Mapped[str] = mapped_column(Text, default="")
+
+
+class EducationRecord(_ClientChild, Base):
+    __tablename__ = "education_record"
+    institution: Mapped[str] = mapped_column(Text, default="")
+    programme: Mapped[str] = mapped_column(Text, default="")
+    country: Mapped[str] = mapped_column(String(2), default="DE")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    attendance_ok: Mapped[bool | None] = mapped_column(Boolean)
+    qualification: Mapped[str | None] = mapped_column(String(30))
+    recognised: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class LanguageCertificate(_ClientChild, Base):
+    __tablename__ = "language_certificate"
+    language: Mapped[str] = mapped_column(String(40), default="de")
+    level: Mapped[str] = mapped_column(String(2))
+    skill: Mapped[str] = mapped_column(String(20), default="GESAMT")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class WorkRecord(_ClientChild, Base):
+    """Ausbildung/Beschäftigung."""
+
+    __tablename__ = "work_record"
+    type: Mapped[str] = mapped_column(String(40))
+    employer: Mapped[str] = mapped_column(Text, default="")
+    occupation: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    work_permit_on: Mapped[dt.date | None] = mapped_column(Date)
+    chamber_registered: Mapped[bool | None] = mapped_column(Boolean)
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    income_covers: Mapped[str | None] = mapped_column(String(20))
+
+
+class PersonalContact(_ClientChild, Base):
+    """Bezugsperson."""
+
+    __tablename__ = "personal_contact"
+    name: Mapped[str] = mapped_column(Text)
+    relation: Mapped[str] = mapped_column(String(30), default="SONSTIGE")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    contact_data: Mapped[str] = mapped_column(Text, default="")
+    consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Case(SyncedMixin, Base):
@@ -131,9 +300,22 @@ class Case(SyncedMixin, Base):
 
     __tablename__ = "case"
     client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)  # 1, 2, … per client
     phase: Mapped[str] = mapped_column(String(20), default="ERSTKONTAKT")
     case_type: Mapped[str] = mapped_column(String(20), default="CASE_MANAGEMENT")
+    access_route: Mapped[str | None] = mapped_column(String(30))
     first_contact_on: Mapped[dt.date] = mapped_column(Date)
+    intake_on: Mapped[dt.date | None] = mapped_column(Date)
+    request: Mapped[str] = mapped_column(Text, default="")
+    mandate: Mapped[str] = mapped_column(Text, default="")
+    funding_programme_id: Mapped[str | None] = mapped_column(
+        ForeignKey("funding_programme.id", ondelete="RESTRICT"), index=True)
+    next_review_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closure_reason: Mapped[str | None] = mapped_column(String(30))
+    destination: Mapped[str | None] = mapped_column(String(30))
+    evaluation: Mapped[str] = mapped_column(Text, default="")
+    retention_until: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Contact(SyncedMixin, Base):
@@ -148,6 +330,15 @@ class Contact(SyncedMixin, Base):
 
 
 Index("ix_contact_case_at", Contact.case_id, Contact.at)
+Index("ix_residence_period_client_from", ResidencePeriod.client_id, ResidencePeriod.valid_from)
+Index("ix_client_birth_date", Client.birth_date)
 
-SYNCED_MODELS: tuple[type[Base], ...] = (Client, Case, Contact)
+# Records that belong to one client, in the order `client show` lists them.
+CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
+    ClientNameVariant, ClientNationality, ClientLanguage, ResidencePeriod, AsylumProcedure,
+    IdentityStatus, IdentityEffort, EducationRecord, LanguageCertificate, WorkRecord, PersonalContact,
+)
+SYNCED_MODELS: tuple[type[Base], ...] = (
+    FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact,
+)
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version")

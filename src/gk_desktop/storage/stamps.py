@@ -368,6 +368,20 @@ def _stamp(
 # --------------------------------------------------------------------------- verification
 
 
+def read_time_defaults(model: type) -> dict[str, str]:
+    """Encoded value of each synced field a row may hold without a stamp: the column default
+    (or NULL for a nullable column without one), as for fields a migration added."""
+    out: dict[str, str] = {}
+    for col in inspect(model).columns:
+        if col.key not in synced_fields(model):
+            continue
+        if col.default is not None and col.default.is_scalar:
+            out[col.key] = encode_value(col.default.arg)
+        elif col.default is None and col.nullable:
+            out[col.key] = encode_value(None)
+    return out
+
+
 def verify_stamps(session: Session, models: Iterable[type[Base]]) -> list[str]:
     """Problems with the stamps of every synced row (empty when all is right).
 
@@ -389,6 +403,7 @@ def verify_stamps(session: Session, models: Iterable[type[Base]]) -> list[str]:
     for model in models:
         table = model.__tablename__
         fields = synced_fields(model)
+        defaults = read_time_defaults(model)
         cols = [getattr(model, "id")] + [getattr(model, f) for f in fields]
         rows = session.execute(select(*cols)).all()
         present = {row[0] for row in rows}
@@ -405,6 +420,9 @@ def verify_stamps(session: Session, models: Iterable[type[Base]]) -> list[str]:
             if not vv or deleted:
                 problems.append(f"{table}/{row_id}: empty or deleted clock")
             for name, value in zip(fields, row[1:]):
-                if encode_value(value) not in siblings.get((table, row_id, name), set()):
+                stamped = siblings.get((table, row_id, name))
+                if stamped is None and name in defaults and encode_value(value) == defaults[name]:
+                    continue  # a field added by a migration: its default at read time (SYNC.md §3.8)
+                if encode_value(value) not in (stamped or set()):
                     problems.append(f"{table}/{row_id}.{name}: no stamped value")
     return problems

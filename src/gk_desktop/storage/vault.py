@@ -347,6 +347,7 @@ def open_vault(
             log.info("vault schema migrated")
         if not read_only:
             _flush_pending_events(vault)
+            _prepare_data(vault)
             if vault.migrated_from is not None:
                 vault.record_event("migration")
             if record_unlock:
@@ -383,6 +384,22 @@ def _remove_stale_temp_files(paths: VaultPaths) -> None:
         p.unlink(missing_ok=True)
     if stale:
         log.info("removed %d temp files left by an interrupted run", len(stale))
+
+
+def _prepare_data(vault: Vault) -> None:
+    """Seed rows the vault lacks, and the names index when the folding rules changed."""
+    from gk_desktop.storage import search_index, seed
+
+    with vault.session() as s:
+        changed = False
+        if seed.missing_seed(s):
+            seed.ensure_seed(s)
+            changed = True
+        if not search_index.is_current(s.connection()):
+            search_index.rebuild(s.connection())
+            changed = True
+        if changed:
+            s.commit()
 
 
 def _known_revisions_lazy() -> list[str]:

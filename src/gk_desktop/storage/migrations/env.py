@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from gk_desktop.storage.migrate import include_name
 from gk_desktop.storage.models import Base
 
 connection = context.config.attributes.get("connection")
@@ -15,6 +16,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies the table
     compare_type=True,
+    include_name=include_name,  # the FTS5 search index is local, derived and not in the models
 )
 with context.begin_transaction():
     context.run_migrations()
