@@ -493,3 +493,115 @@ def test_info_and_check_leave_the_data_folder_as_it_was(run: Cli, vault: str, da
     run.json("info", GK_PASSPHRASE=PASSPHRASE)
     run.json("check", GK_PASSPHRASE=PASSPHRASE)
     assert snapshot() == before
+
+
+# --------------------------------------------------------------------------- client register
+
+
+CLIENT = {
+    "first_name": "Mohammed", "last_name": "Al-Hassan", "birth_date": "2001-03-04", "gender": "MAENNLICH",
+    "residence_status": "DULDUNG_60A", "residence_valid_until": "2027-02-01",
+    "name_variants": ["Muhammad", "محمد الحسن"], "nationalities": ["SY"],
+    "education_records": [{"institution": "Berufskolleg", "country": "DE", "start_date": "2021-08-01",
+                           "attendance_ok": True}],
+    "case": {"access_route": "AUSLAENDERBEHOERDE", "request": "Ausbildungsplatz"},
+}
+LIST_KEYS = {"id", "case_code", "first_name", "last_name", "birth_date", "age", "target_group",
+             "residence_status", "residence_valid_until", "phase", "last_contact"}
+
+
+def _write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_client_add_show_add_round_trip(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    added = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)
+    assert set(added) == {"id", "case_code", "possible_duplicates"} and added["possible_duplicates"] == []
+    shown = run.json("client", "show", added["case_code"], GK_PASSPHRASE=PASSPHRASE)
+    assert set(shown) == {"client", "cases", "contacts"}
+    c = shown["client"]
+    assert c["id"] == added["id"] and c["case_code"] == added["case_code"]
+    assert c["target_group"] == "PRIMAER_DULDUNG" and c["age"] == 25
+    assert [v["name"] for v in c["name_variants"]] == ["Muhammad", "محمد الحسن"]
+    assert [k["phase"] for k in shown["cases"]] == ["ERSTKONTAKT"]
+    # What show printed is accepted by add (ids and derived values ignored), from stdin too.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(shown).encode("utf-8"))))
+    again = run.json("client", "add", "--from", "-", GK_PASSPHRASE=PASSPHRASE)
+    assert again["possible_duplicates"] == [{"case_code": added["case_code"], "reason": "same_birth_date_similar_name"}]
+    shown2 = run.json("client", "show", again["case_code"], GK_PASSPHRASE=PASSPHRASE)
+
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in d.items() if k not in {"id", "case_code"}}
+        for key, value in out.items():
+            if isinstance(value, list):
+                out[key] = [{k: v for k, v in i.items() if k != "id"} if isinstance(i, dict) else i for i in value]
+        return out
+
+    assert strip(shown2["client"]) == strip(c)
+    listed = run.json("client", "list", GK_PASSPHRASE=PASSPHRASE)["clients"]
+    assert len(listed) == 2 and all(set(r) == LIST_KEYS for r in listed)
+    assert {r["case_code"] for r in listed} == {added["case_code"], again["case_code"]}
+
+
+def test_client_update_and_errors(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    out = run.json("client", "update", code.lower(), "--from", _write(tmp_path, "u.json", {"phone": "+49 1570 2"}),
+                   GK_PASSPHRASE=PASSPHRASE)
+    assert out["case_code"] == code
+    assert run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)["client"]["phone"] == "+49 1570 2"
+    before = (tmp_path / "data" / "vault.db").stat().st_size
+    # A date that cannot be: exit 4, a German message naming the field, nothing changed.
+    err = run.json("client", "add", "--from", _write(tmp_path, "bad.json", {**CLIENT, "birth_date": "2001-02-30"}),
+                   expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    assert "birth_date" in err and "kein gültiges Datum" in err
+    assert len(run.json("client", "list", GK_PASSPHRASE=PASSPHRASE)["clients"]) == 1
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    assert "JSON" in run.json("client", "add", "--from", str(tmp_path / "broken.json"), expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    run.json("client", "add", "--from", str(tmp_path / "missing.json"), expect=4, GK_PASSPHRASE=PASSPHRASE)
+    run.json("client", "add", "--from", _write(tmp_path, "list.json", [CLIENT]), expect=4, GK_PASSPHRASE=PASSPHRASE)
+    run.json("client", "show", "GK-26-ZZZZZZ", expect=7, GK_PASSPHRASE=PASSPHRASE)
+    run.json("client", "update", "GK-26-ZZZZZZ", "--from", _write(tmp_path, "u2.json", {}), expect=7, GK_PASSPHRASE=PASSPHRASE)
+    run.json("client", "add", expect=2, GK_PASSPHRASE=PASSPHRASE)  # --from is required
+    run.json("client", "show", code, expect=3, GK_PASSPHRASE="wrong passphrase entirely")
+    assert (tmp_path / "data" / "vault.db").stat().st_size >= before
+
+
+def test_search_contract(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    run.json("client", "add", "--from", _write(tmp_path, "d.json", {"first_name": "Şükrü", "last_name": "Yılmaz",
+                                                                    "birth_date": "2000-01-01"}), GK_PASSPHRASE=PASSPHRASE)
+    out = run.json("search", "muhammad al", GK_PASSPHRASE=PASSPHRASE)
+    assert out["query"] == "muhammad al"
+    assert out["results"] == [{"case_code": code, "first_name": "Mohammed", "last_name": "Al-Hassan",
+                               "match": "name", "snippet": "Muhammad Al-Hassan"}]
+    assert [r["last_name"] for r in run.json("search", "sukru yil", GK_PASSPHRASE=PASSPHRASE)["results"]] == ["Yılmaz"]
+    assert run.json("search", code, GK_PASSPHRASE=PASSPHRASE)["results"][0]["match"] == "case_code"
+    assert len(run.json("search", "gk", "--limit", "1", GK_PASSPHRASE=PASSPHRASE)["results"]) == 1
+    run.json("search", "gk", "--limit", "0", expect=2, GK_PASSPHRASE=PASSPHRASE)
+
+
+def test_canary_client_absent_in_plaintext_from_every_file(run: Cli, vault: str, tmp_path: Path) -> None:
+    canary = {"first_name": "Zqxcanaryvor", "last_name": "Zqxcanarynach-Müller", "birth_date": "2002-02-02",
+              "name_variants": ["زقكسكناري"], "address": "Zqxcanarystraße 1", "internal_notes": "Zqxcanarynotiz",
+              "residence_status": "DULDUNG_60A"}
+    code = run.json("client", "add", "--from", _write(tmp_path, "canary.json", canary), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    run.json("client", "update", code, "--from", _write(tmp_path, "u.json", {"phone": "+49 1570 ZQXCANARYTEL"}),
+             GK_PASSPHRASE=PASSPHRASE)
+    assert run.json("search", "zqxcanaryvor", GK_PASSPHRASE=PASSPHRASE)["results"]
+    run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)
+    run.json("backup", GK_PASSPHRASE=PASSPHRASE)
+    (tmp_path / "canary.json").unlink()
+    (tmp_path / "u.json").unlink()
+    needles = [b"zqxcanary", "زقكسكناري".encode("utf-8"), "زقكسكناري".encode("utf-16-le"), "zqxcanary".encode("utf-16-le"),
+               code.encode("ascii")]
+    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert any(p.name == "vault.db" for p in files) and any(p.suffix == ".gkbackup" for p in files)
+    for path in files:
+        data = path.read_bytes().lower()
+        for needle in needles:
+            assert needle.lower() not in data, (path.name, needle)

@@ -250,6 +250,104 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(source: str) -> Any:
+    """One JSON object from a file or stdin ('-'), UTF-8."""
+    from gk_desktop.errors import InputRejectedError
+
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            raw = Path(source).read_bytes()
+    except OSError as exc:
+        raise InputRejectedError(_("The input file cannot be read ({reason}). Nothing was changed.").format(
+            reason=exc.strerror or type(exc).__name__)) from exc
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputRejectedError(_("The input is not valid JSON (UTF-8). Nothing was changed.")) from exc
+
+
+def _open_for_data(args: argparse.Namespace) -> Any:
+    from gk_desktop.storage.vault import open_vault
+
+    _require_vault(args.data_dir)
+    passphrase, recovery = _unlock_secret()
+    return open_vault(VaultPaths(args.data_dir), passphrase, recovery_key=recovery)
+
+
+def cmd_client_add(args: argparse.Namespace) -> int:
+    from gk_desktop.services import clients
+
+    data = _read_input(args.source)
+    with _open_for_data(args) as v:
+        result = clients.add_client(v, data)
+    dups = [{"case_code": d.case_code, "reason": d.reason} for d in result.possible_duplicates]
+
+    def human() -> str:
+        lines = [_("Client added: {code}").format(code=result.case_code)]
+        if dups:
+            lines.append(_("Possible duplicates (please check):"))
+            lines += [f"  {d['case_code']}  ({d['reason']})" for d in dups]
+        return "\n".join(lines)
+
+    _emit(args, {"id": result.id, "case_code": result.case_code, "possible_duplicates": dups}, human)
+    return 0
+
+
+def cmd_client_update(args: argparse.Namespace) -> int:
+    from gk_desktop.services import clients
+
+    data = _read_input(args.source)
+    with _open_for_data(args) as v:
+        client_id = clients.update_client(v, args.case_code, data)
+    _emit(args, {"id": client_id, "case_code": clients.normalise_code(args.case_code)},
+          lambda: _("Client {code} updated.").format(code=clients.normalise_code(args.case_code)))
+    return 0
+
+
+def cmd_client_list(args: argparse.Namespace) -> int:
+    from gk_desktop.services import clients
+
+    with _open_for_data(args) as v:
+        rows = clients.list_clients(v)
+
+    def human() -> str:
+        lines = [f"{r.case_code}  {r.last_name}, {r.first_name}  {r.birth_date:%d.%m.%Y}  {r.target_group}  "
+                 f"{r.residence_status or '-'}  {r.phase or '-'}" for r in rows]
+        lines.append(_("{n} clients").format(n=len(rows)))
+        return "\n".join(lines)
+
+    _emit(args, {"clients": [r.as_json() for r in rows]}, human)
+    return 0
+
+
+def cmd_client_show(args: argparse.Namespace) -> int:
+    from gk_desktop.services import clients
+
+    with _open_for_data(args) as v:
+        shown = clients.show_client(v, args.case_code)
+    _emit(args, shown, lambda: json.dumps(shown, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from gk_desktop.services import search
+
+    if args.limit < 1 or args.limit > search.MAX_LIMIT:
+        raise UsageError(_("--limit must be between 1 and {n}.").format(n=search.MAX_LIMIT))
+    with _open_for_data(args) as v:
+        hits = search.search_vault(v, args.text, args.limit)
+
+    def human() -> str:
+        lines = [f"{h.case_code}  {h.last_name}, {h.first_name}  [{h.match}: {h.snippet}]" for h in hits]
+        lines.append(_("{n} hits").format(n=len(hits)))
+        return "\n".join(lines)
+
+    _emit(args, {"query": args.text, "results": [h.as_json() for h in hits]}, human)
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -279,6 +377,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, _("add synthetic demo data"))
     p.add_argument("--clients", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
+
+    client = sub.add_parser("client", help=_("clients: add, update, list, show"),
+                            description=_("clients: add, update, list, show"))
+    client_sub = client.add_subparsers(dest="client_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    client_sub.required = True
+
+    def add_client_cmd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        q = client_sub.add_parser(name, help=help_text, description=help_text)
+        q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
+        q.set_defaults(func=func)
+        return q
+
+    q = add_client_cmd("add", cmd_client_add, _("add a client (a case in phase ERSTKONTAKT is opened)"))
+    q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
+    q = add_client_cmd("update", cmd_client_update, _("change the given keys of a client"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
+    add_client_cmd("list", cmd_client_list, _("list every client"))
+    q = add_client_cmd("show", cmd_client_show, _("show everything held on one client"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    p = add("search", cmd_search, _("find clients by name, name variant or case code"))
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--limit", type=int, default=50)
     return parser
 
 

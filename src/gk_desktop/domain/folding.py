@@ -140,7 +140,8 @@ def fold(text: str) -> str:
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-_CONTRACTIONS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_WRITTEN_OUT = str.maketrans({"đ": "dj", "Đ": "Dj"})
+_CONTRACTIONS = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("dj", "d"))
 
 
 def fold_variants(text: str) -> set[str]:
@@ -160,11 +161,13 @@ def fold_variants(text: str) -> set[str]:
       found by ``Müller`` and ``Güler``. This also stores ``michal`` for ``Michael`` and
       ``samul`` for ``Samuel``; a prefix search already shows more than one hit, so the extra
       recall is worth those rare extra hits;
+    - the same for the South Slavic ``đ``: ``Đorđević`` is also stored as ``djordjevic``, and a
+      name stored as ``Djordjevic`` also as ``dordevic`` (what ``Đorđević`` folds to);
     - hyphens and apostrophes removed instead of turned into spaces, so ``Al-Hassan`` is found by
       ``alhassan`` as well as by ``al hassan``, ``N'Diaye`` by ``ndiaye``, and the case code
       ``GK-26-7F3Q9K`` by ``gk267f3q9k``.
 
-    Each variant is itself a fixed point of :func:`fold`. The set is small (at most six).
+    Each variant is itself a fixed point of :func:`fold`. The set is small (at most eight).
     """
     text = unicodedata.normalize("NFC", text)
     joined = "".join(ch for ch in text if ch not in HYPHENS and ch not in APOSTROPHES)
@@ -174,6 +177,8 @@ def fold_variants(text: str) -> set[str]:
         variants.add(base)
         if any(ch in "äöüÄÖÜ" for ch in source):
             variants.add(fold(source.translate(_UMLAUTS)))
+        if any(ch in "đĐ" for ch in source):
+            variants.add(fold(source.translate(_WRITTEN_OUT)))
         contracted = base
         for long, short in _CONTRACTIONS:
             contracted = contracted.replace(long, short)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol, Sequence, TypeVar
 
 from gk_desktop.domain.enums import ResidenceStatus
 
@@ -91,3 +91,33 @@ def full_years(start: dt.date, days: int) -> int:
     if after < anniversary:
         years -= 1
     return max(0, years)
+
+
+class _Dated(Protocol):
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+
+P = TypeVar("P", bound=_Dated)
+
+
+def current_period(periods: Sequence[P], on: dt.date) -> P | None:
+    """The residence period that stands for the status on ``on``.
+
+    The period covering ``on`` (an unknown start counts as "always"; an open end as running);
+    of several, the one that started last. If none covers it, the one that started last before
+    ``on`` (an expired Duldung is still the status the file knows: its expiry is what matters).
+    If every period lies in the future, none.
+    """
+    floor = dt.date.min
+
+    def start(p: P) -> dt.date:
+        return p.valid_from or floor
+
+    started = [p for p in periods if start(p) <= on]
+    if not started:
+        return None
+    covering = [p for p in started if p.valid_until is None or p.valid_until >= on]
+    pool = covering or started
+    # Latest start wins; ties by the later end (open end last), then the given order.
+    return max(enumerate(pool), key=lambda ip: (start(ip[1]), ip[1].valid_until or dt.date.max, ip[0]))[1]

@@ -14,6 +14,7 @@ from gk_desktop.storage.models import AuditEvent
 KINDS = frozenset({
     "vault_created", "unlock", "lock", "passphrase_change", "recovery", "recovery_key_reissue",
     "backup", "restore", "migration", "export", "import", "print", "erasure",
+    "create", "update", "view", "delete",
 })
 
 

@@ -21,7 +21,7 @@ from gk_desktop.storage.models import Client, ClientNameVariant
 from gk_desktop.storage.stamps import VaultSession
 
 # Bump when folding or the row layout changes: the next unlock rebuilds the index.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 META_KEY = "search_name_version"
 TABLE_PREFIX = "search_"
 
