@@ -36,7 +36,9 @@ from typing import Any, Callable  # noqa: E402
 
 RESULTS_FILE = Path(__file__).resolve().with_name("results.json")
 PASSPHRASE = "korrekt pferd batterie heftklammer"
-DEMO_CLIENTS = 2000
+DEMO_CLIENTS = 10_000
+SEARCH_NAMES = 200
+SEARCH_PREFIX_MAX = 8
 UNLOCK_RUNS = 5
 RAW_OPENS_PER_RUN = 3
 COLD_UNLOCK_RUNS = 3
@@ -90,6 +92,7 @@ class Context:
             with open_vault(paths, PASSPHRASE) as v:
                 demo.generate(v, DEMO_CLIENTS, seed=1)
             self.notes["demo_fill_s"] = round(time.perf_counter() - t0, 2)
+            self.notes["demo_clients_per_s"] = round(DEMO_CLIENTS / max(self.notes["demo_fill_s"], 0.001), 1)
             self._paths = paths
         return self._paths
 
@@ -252,6 +255,95 @@ def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports KiB, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _percentile_ms(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+
+
+@benchmark
+def bench_search(ctx: Context) -> list[Result]:
+    """Search as you type at 10,000 clients: the first 1 to 8 letters of 200 random names, each
+    prefix one query through the service the GUI calls, against the bare FTS5 prefix query for
+    the same prefixes on the same vault (target p95 <= 30 ms)."""
+    import random
+
+    from sqlalchemy import select, text
+
+    from gk_desktop.services import search
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        with v.session() as s:
+            names = sorted(f"{f} {l}" for f, l in s.execute(select(Client.first_name, Client.last_name)))
+        ctx.notes["clients"] = len(names)
+        rng = random.Random(7)
+        prefixes = [name[:k] for name in rng.sample(names, SEARCH_NAMES) for k in range(1, SEARCH_PREFIX_MAX + 1)
+                    if k <= len(name)]
+        bare = text("SELECT client_id FROM search_name WHERE search_name MATCH :q LIMIT :n")
+        for prefix in prefixes[:100]:  # warm the page cache for both
+            search.search_vault(v, prefix)
+        service: list[float] = []
+        baseline: list[float] = []
+        hits = 0
+        for prefix in prefixes:
+            t0 = time.perf_counter()
+            hits += len(search.search_vault(v, prefix))
+            service.append(time.perf_counter() - t0)
+            expr = search.match_expression(prefix)
+            if expr is None:
+                continue
+            with v.session() as s:
+                t0 = time.perf_counter()
+                s.execute(bare, {"q": expr, "n": search.DEFAULT_LIMIT}).all()
+                baseline.append(time.perf_counter() - t0)
+    ctx.notes["search_queries"] = len(prefixes)
+    ctx.notes["search_mean_hits"] = round(hits / len(prefixes), 1)
+    base95 = _percentile_ms(baseline, 0.95)
+    return [
+        Result("search_keystroke_p50_ms", _percentile_ms(service, 0.5), "ms", None,
+               _percentile_ms(baseline, 0.5), _percentile_ms(service, 0.5) / _percentile_ms(baseline, 0.5)),
+        with_baseline("search_keystroke_p95_ms", _percentile_ms(service, 0.95), "ms", "<= 30", base95),
+        Result("search_fts_baseline_p95_ms", base95, "ms"),
+    ]
+
+
+@benchmark
+def bench_client_register(ctx: Context) -> list[Result]:
+    """The register underneath the client list and the first-contact form, at 10,000 clients:
+    every client with age, target group, status and phase (the service the list loads from), and
+    the duplicate check of a new client, against a bare SELECT of the same clients' rows."""
+    from sqlalchemy import select
+
+    from gk_desktop.services import clients
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        list_runs, bare_runs, dup_runs = [], [], []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            rows = clients.list_clients(v)
+            list_runs.append(time.perf_counter() - t0)
+            with v.session() as s:
+                t0 = time.perf_counter()
+                s.execute(select(Client.id, Client.case_code, Client.first_name, Client.last_name,
+                                 Client.birth_date)).all()
+                bare_runs.append(time.perf_counter() - t0)
+        sample = rows[:: max(1, len(rows) // 20)][:20]
+        for row in sample:
+            data = {"first_name": row.first_name, "last_name": row.last_name, "birth_date": row.birth_date.isoformat()}
+            t0 = time.perf_counter()
+            clients.check_duplicates(v, data)
+            dup_runs.append(time.perf_counter() - t0)
+    return [
+        with_baseline("client_register_list_ms", median_ms(list_runs), "ms", None, median_ms(bare_runs)),
+        Result("duplicate_check_ms", median_ms(dup_runs), "ms", "<= 100"),
+    ]
 
 
 @benchmark

@@ -76,3 +76,65 @@ def test_merge_is_idempotent_and_never_counts_twice(raw) -> None:
     assert total_days(intervals) <= sum((e - s).days + 1 for s, e in intervals)
     covered = {s + dt.timedelta(days=i) for s, e in intervals for i in range((e - s).days + 1)}
     assert total_days(intervals) == len(covered)
+
+
+# --------------------------------------------------------------------------- current period
+
+
+
+from gk_desktop.domain.periods import current_period  # noqa: E402
+from gk_desktop.domain.enums import ResidenceStatus  # noqa: E402
+
+D = dt.date
+
+
+def _p(status: str, start: dt.date | None, end: dt.date | None) -> PeriodFact:
+    return PeriodFact(ResidenceStatus(status), start, end)
+
+
+def test_current_period_covering_today_wins() -> None:
+    old = _p("AUFENTHALTSGESTATTUNG", D(2019, 1, 1), D(2021, 3, 31))
+    now = _p("DULDUNG_60A", D(2021, 4, 1), D(2027, 1, 31))
+    assert current_period([now, old], D(2026, 11, 25)) is now
+    assert current_period([now, old], D(2020, 6, 1)) is old
+
+
+def test_current_period_expired_status_is_still_the_known_status() -> None:
+    expired = _p("DULDUNG_60A", D(2026, 5, 1), D(2026, 10, 31))
+    older = _p("AUFENTHALTSGESTATTUNG", D(2019, 1, 1), D(2026, 4, 30))
+    assert current_period([older, expired], D(2026, 11, 25)) is expired
+
+
+def test_current_period_unknown_start_and_future_periods() -> None:
+    unknown_start = _p("DULDUNG_60A", None, D(2027, 2, 1))
+    future = _p("AUSBILDUNGSDULDUNG_60C", D(2027, 8, 1), None)
+    assert current_period([unknown_start, future], D(2026, 11, 25)) is unknown_start
+    assert current_period([future], D(2026, 11, 25)) is None
+    assert current_period([], D(2026, 11, 25)) is None
+
+
+def test_current_period_overlap_prefers_the_later_start() -> None:
+    a = _p("DULDUNG_60A", D(2026, 1, 1), D(2026, 12, 31))
+    b = _p("FIKTIONSBESCHEINIGUNG", D(2026, 10, 1), D(2027, 3, 31))
+    assert current_period([a, b], D(2026, 11, 25)) is b
+
+
+_dates = st.dates(min_value=D(2015, 1, 1), max_value=D(2030, 12, 31))
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), _dates), st.one_of(st.none(), _dates)), max_size=6), _dates)
+def test_current_period_properties(spans, on) -> None:
+    periods = [_p("DULDUNG_60A", a, b) for a, b in spans if not (a and b and b < a)]
+    got = current_period(periods, on)
+
+    def covers(p: PeriodFact) -> bool:
+        return (p.valid_from is None or p.valid_from <= on) and (p.valid_until is None or p.valid_until >= on)
+
+    started = [p for p in periods if p.valid_from is None or p.valid_from <= on]
+    if not started:
+        assert got is None
+    else:
+        assert got is not None and any(got is p for p in periods)
+        assert got.valid_from is None or got.valid_from <= on
+        if any(covers(p) for p in periods):
+            assert covers(got)
