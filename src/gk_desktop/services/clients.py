@@ -20,7 +20,13 @@ from gk_desktop.domain.case_code import new_case_code
 from gk_desktop.domain.clock import today
 from gk_desktop.domain.enums import CasePhase, ExclusionOutcome, ResidenceStatus
 from gk_desktop.domain.periods import PeriodFact, SchoolFact, counting_days, current_period, school_days_in_germany
-from gk_desktop.domain.target_group import age_on, last_day_before_birthday, leaves_band_on, target_group
+from gk_desktop.domain.target_group import (
+    age_on,
+    enters_band_on,
+    last_day_before_birthday,
+    leaves_band_on,
+    target_group,
+)
 from gk_desktop.errors import InputRejectedError, NotFoundError
 from gk_desktop.i18n import _
 from gk_desktop.services import records
@@ -507,3 +513,63 @@ __all__ = [
     "AddResult", "ClientRow", "DuplicateHit", "add_client", "check_duplicates", "find_possible_duplicates",
     "list_clients", "show_client", "update_client", "records",
 ]
+
+
+# --------------------------------------------------------------------------- first-contact preview
+
+
+@dataclass(frozen=True)
+class TargetGroupPreview:
+    """What the first-contact form shows as the fields fill in."""
+
+    target_group: str | None  # None until a birth date is known
+    age: int | None
+    leaves_target_group_on: dt.date | None
+    programme_name: str
+    hints: list[str]
+
+
+def preview_target_group(rules: rules_mod.VaultRules, birth: dt.date | None, status: str | None,
+                         exclusion: str | None, on: dt.date | None = None,
+                         fictitious: bool = False) -> TargetGroupPreview:
+    """Target group and hints for the first-contact form; pure given the rules (no I/O)."""
+    on = on or today()
+    programme = rules.programme(None)
+    band = programme.rules
+    hints: list[str] = []
+    if birth is None:
+        return TargetGroupPreview(None, None, None, programme.name, hints)
+    if birth > on:
+        return TargetGroupPreview(None, None, None, programme.name, [_("The birth date lies in the future.")])
+    age = age_on(birth, on)
+    leaves = leaves_band_on(birth, band)
+    group = _target_group(birth, on, status, exclusion, programme)
+    if age < band.age_min:
+        hints.append(_("Younger than {n}: not yet in the target group (from {date}).").format(
+            n=band.age_min, date=f"{enters_band_on(birth, band):%d.%m.%Y}"))
+    elif on >= leaves:
+        hints.append(_("Older than {n}: outside the programme's age band.").format(n=band.age_max))
+    else:
+        days = (leaves - on).days
+        if days <= 365:
+            hints.append(_("Leaves the target group on {date} (in {days} days).").format(date=f"{leaves:%d.%m.%Y}", days=days))
+        last_25a = last_day_before_birthday(birth, 27)
+        if on <= last_25a and (last_25a - on).days <= 365:
+            hints.append(_("Last day before the 27th birthday: {date} (deadline for § 25a applications).").format(
+                date=f"{last_25a:%d.%m.%Y}"))
+    if fictitious:
+        hints.append(_("The birth date is fictitious: age and deadlines are approximate."))
+    if status in (None, "", ResidenceStatus.UNBEKANNT.value):
+        hints.append(_("Residence status not yet known: counselled, counted apart (SONSTIGE) until it is."))
+    elif status == ResidenceStatus.ANKUNFTSNACHWEIS.value:
+        hints.append(_("Still living in a Land reception centre? Then the person is excluded from the target group."))
+    if exclusion in (None, ""):
+        hints.append(_("Exclusion check not yet recorded (outcome only, never the reasons)."))
+    elif exclusion != ExclusionOutcome.KEINE.value:
+        hints.append(_("An exclusion applies: not in the target group."))
+    return TargetGroupPreview(group, age, leaves, programme.name, hints)
+
+
+def load_rules(vault: Any) -> rules_mod.VaultRules:
+    with vault.session() as s:
+        return rules_mod.load(s)
