@@ -229,8 +229,7 @@ class AppController:
                 self.lock_screen.deleteLater()
                 self.lock_screen = None
             self.on_unlocked(vault)
-            self.main_window.nav.setCurrentRow(1)
-            self.main_window.settings_view.tabs.setCurrentIndex(1)
+            self.main_window.show_settings(1)
 
     def restore(self, backup_file: Path) -> None:
         from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox

@@ -1,4 +1,4 @@
-"""The main window: navigation, the overview of the vault, and Einstellungen."""
+"""The main window: navigation, the overview of the vault, Klient:innen, and Einstellungen."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.i18n import _, ngettext
 from gk_desktop.settings import Settings
+from gk_desktop.ui.client_view import ClientDetailView
+from gk_desktop.ui.clients_view import ClientsView
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.fields import secret_field
 from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date
@@ -428,17 +430,37 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(_("Navigation"))
         self.stack = QStackedWidget()
         self.overview = OverviewView()
+        self.clients_view = ClientsView(vault)
+        self.client_detail = ClientDetailView(vault)
         self.settings_view = SettingsView(settings, vault, sheet)
-        for title, view in ((_("Overview"), self.overview), (_("Settings"), self.settings_view)):
+        self._pages = [self.overview, self.clients_view, self.settings_view]
+        for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),
+                            (_("Settings"), self.settings_view)):
             self.nav.addItem(title)
             self.stack.addWidget(view)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack.addWidget(self.client_detail)  # opened from the list; the nav stays on "Clients"
+        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self._pages[row]) if row >= 0 else None)
         self.nav.setCurrentRow(0)
+        self.clients_view.open_client.connect(self.open_client)
+        self.clients_view.new_client_requested.connect(self.new_client)
+        self.client_detail.back.connect(self.back_to_list)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+
+        clients_menu = self.menuBar().addMenu(_("&Clients"))
+        self.new_client_action = QAction(_("New client …"), self)
+        self.new_client_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_client_action.triggered.connect(self.new_client)
+        clients_menu.addAction(self.new_client_action)
+        self.search_action = QAction(_("Search clients"), self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(self.focus_search)
+        clients_menu.addAction(self.search_action)
+        self.addAction(self.new_client_action)
+        self.addAction(self.search_action)
 
         menu = self.menuBar().addMenu(_("&Vault"))
         self.lock_action = QAction(_("Lock"), self)
@@ -468,6 +490,60 @@ class MainWindow(QMainWindow):
         if vault is None:  # locked meanwhile
             return
         Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
+        self.clients_view.reload()
+
+    # -- clients
+
+    def show_clients(self) -> None:
+        self.nav.setCurrentRow(self._pages.index(self.clients_view))
+        self.stack.setCurrentWidget(self.clients_view)
+
+    def show_settings(self, tab: int = 0) -> None:
+        self.nav.setCurrentRow(self._pages.index(self.settings_view))
+        self.settings_view.tabs.setCurrentIndex(tab)
+
+    def focus_search(self) -> None:
+        self.show_clients()
+        self.clients_view.focus_search()
+
+    def open_client(self, case_code: str) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(self._pages.index(self.clients_view))
+        self.nav.blockSignals(False)
+        self.stack.setCurrentWidget(self.client_detail)
+        self.client_detail.open(case_code)
+
+    def back_to_list(self) -> None:
+        self.show_clients()
+        if self.client_detail.case_code:
+            self.clients_view.select_case_code(self.client_detail.case_code)
+        self.clients_view.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def new_client(self) -> None:
+        """Neue:r Klient:in: the first-contact form, with the vault's rules loaded off the GUI thread."""
+        from gk_desktop.services import clients
+
+        vault = self._vault
+        if vault is None:
+            return
+        self.show_clients()
+        Op(self, lambda _ctx: clients.load_rules(vault)).on_success(self._open_first_contact).run()
+
+    def _open_first_contact(self, rules: Any) -> None:
+        from gk_desktop.ui.first_contact import FirstContactDialog
+
+        if self._vault is None:
+            return
+        dialog = FirstContactDialog(self._vault, rules, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.client_added.connect(self._client_added)
+        dialog.open_existing.connect(self.open_client)
+        self.first_contact_dialog = dialog
+        dialog.open()
+
+    def _client_added(self, _client_id: str, case_code: str) -> None:
+        self.clients_view.reload()
+        self.open_client(case_code)
 
     def _show_summary(self, summary: Any) -> None:
         self.overview.show_summary(summary, self._settings.backup_warning_days)
@@ -486,6 +562,8 @@ class MainWindow(QMainWindow):
     def clear(self) -> None:
         """Forget every piece of case data the window shows (before it is destroyed on lock)."""
         self.overview.clear()
+        self.clients_view.clear()
+        self.client_detail.clear()
         self._vault = None
         self.settings_view._vault = None
 

@@ -1,0 +1,164 @@
+"""One client opened from the list: what the file holds, read-only, in the order of a consultation.
+
+The case view with its tabs (Stammdaten, Aufenthalt, Bildung & Arbeit, Gespräche …) grows from
+here with the case-file issue; this page shows the register's facts and the computed target
+group, and takes the worker back to the list with Esc or Alt+Left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from gk_desktop.i18n import _
+from gk_desktop.ui import labels
+from gk_desktop.ui.ops import Op
+from gk_desktop.ui.widgets import format_date
+
+
+def _date(value: str | None) -> str:
+    return format_date(dt.date.fromisoformat(value)) if value else "–"
+
+
+def _e(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    return html.escape(str(value))
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><td style='padding:2px 16px 2px 0;color:#555'>{html.escape(k)}</td><td>{v}</td></tr>"
+                    for k, v in pairs)
+    return f"<table cellspacing='0'>{cells}</table>"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th align='left' style='padding:2px 12px 2px 0'>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 12px 2px 0'>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table cellspacing='0'><tr>{head}</tr>{body}</table>"
+
+
+def client_html(shown: dict[str, Any]) -> str:
+    """The page for one client from :func:`gk_desktop.services.clients.show_client` output.
+    Every value from the file is escaped."""
+    c = shown["client"]
+    parts: list[str] = []
+    birth = _date(c["birth_date"]) + (" " + html.escape(_("(fictitious)")) if c["birth_date_fictitious"] else "")
+    variants = ", ".join(_e(v["name"]) for v in c["name_variants"]) or "–"
+    languages = ", ".join(f"{_e(x['language'])} ({_e(x['level'])})" if x.get("level") else _e(x["language"])
+                          for x in c["languages"]) or "–"
+    parts.append(f"<h3>{html.escape(_('Personal data'))}</h3>")
+    parts.append(_rows([
+        (_("Birth date"), birth),
+        (_("Age"), _e(c["age"])),
+        (_("Gender"), html.escape(labels.label(labels.GENDER, c["gender"]))),
+        (_("Name variants"), variants),
+        (_("Nationalities"), _e(", ".join(c["nationalities"]))),
+        (_("Country of origin"), _e(c["country_of_origin"])),
+        (_("Languages"), languages),
+        (_("Interpreter"), html.escape(_("needed") + (f" ({c['interpreter_language']})" if c["interpreter_language"] else ""))
+         if c["interpreter_needed"] else html.escape(_("not needed"))),
+        (_("In Germany since"), _date(c["entry_date_de"])),
+        (_("Address"), _e(c["address"])),
+        (_("Phone"), _e(c["phone"])),
+    ]))
+    parts.append(f"<h3>{html.escape(_('Target group'))}</h3>")
+    exclusion = labels.label(labels.EXCLUSION, c["exclusion_outcome"], _("not yet recorded"))
+    parts.append(_rows([
+        (_("Target group"), "<b>" + html.escape(labels.label(labels.TARGET_GROUP, c["target_group"])) + "</b>"),
+        (_("Leaves the target group on"), _date(c["leaves_target_group_on"])),
+        (_("Last day before the 27th birthday"), _date(c["last_day_before_27th_birthday"])),
+        (_("Exclusion check"), html.escape(exclusion)),
+        (_("Programme"), _e(c["programme"])),
+    ]))
+    parts.append(f"<h3>{html.escape(_('Residence'))}</h3>")
+    periods = [[html.escape(labels.label(labels.RESIDENCE_STATUS, p["status"])), _date(p["valid_from"]),
+                _date(p["valid_until"]), _e(p["issuing_office"])] for p in reversed(c["residence_periods"])]
+    if periods:
+        parts.append(_table([_("Status"), _("from"), _("until"), _("issued by")], periods))
+        parts.append("<p>" + html.escape(_("Days of Duldung that count for § 25a: {n}").format(n=c["duldung_days_counting"]))
+                     + "<br>" + html.escape(_("School years in Germany: {n}").format(n=c["school_years_in_germany"])) + "</p>")
+    else:
+        parts.append("<p>" + html.escape(_("No residence status recorded yet.")) + "</p>")
+    if c["education_records"] or c["work_records"] or c["language_certificates"]:
+        parts.append(f"<h3>{html.escape(_('Education and work'))}</h3>")
+        rows = [[_e(e["institution"]), _e(e["programme"]), _e(e["country"]), _date(e["start_date"]), _date(e["end_date"])]
+                for e in c["education_records"]]
+        rows += [[_e(w["employer"]), _e(w["occupation"]), _e(w["type"]), _date(w["start_date"]),
+                  _date(w["actual_end_date"] or w["planned_end_date"])] for w in c["work_records"]]
+        if rows:
+            parts.append(_table([_("Where"), _("What"), _("Kind / country"), _("from"), _("until")], rows))
+        if c["language_certificates"]:
+            parts.append("<p>" + html.escape(_("Language certificates")) + ": " + ", ".join(
+                f"{_e(x['language'])} {_e(x['level'])} ({_date(x['date'])})" for x in c["language_certificates"]) + "</p>")
+    parts.append(f"<h3>{html.escape(_('Cases'))}</h3>")
+    case_rows = [[_e(k["number"]), html.escape(labels.label(labels.CASE_PHASE, k["phase"])),
+                  html.escape(labels.label(labels.ACCESS_ROUTE, k["access_route"])), _date(k["first_contact_on"]),
+                  _e(k["request"])] for k in shown["cases"]]
+    parts.append(_table([_("No."), _("Phase"), _("Access route"), _("First contact"), _("Request")], case_rows))
+    if c["internal_notes"]:
+        parts.append(f"<h3>{html.escape(_('Internal notes'))}</h3><p>{_e(c['internal_notes'])}</p>")
+    return "".join(parts)
+
+
+class ClientDetailView(QWidget):
+    """Signals:
+        back(): the worker goes back to the list (Esc, Alt+Left, the button).
+    """
+
+    back = Signal()
+
+    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self.case_code: str | None = None
+        self.back_button = QPushButton(_("← &Back to the list"))
+        self.back_button.clicked.connect(self.back)
+        self.title = QLabel()
+        f = self.title.font()
+        f.setPointSize(f.pointSize() + 5)
+        self.title.setFont(f)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName(_("Client file"))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.title)
+        layout.addWidget(self.browser, 1)
+        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Alt+Left")):
+            shortcut = QShortcut(key, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.back)
+
+    def open(self, case_code: str) -> None:
+        from gk_desktop.services import clients
+
+        vault = self._vault
+        if vault is None:
+            return
+        self.case_code = case_code
+        self.title.setText(case_code)
+        self.browser.setHtml("<p>" + html.escape(_("Loading …")) + "</p>")
+        Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
+
+    def _show(self, shown: dict[str, Any]) -> None:
+        c = shown["client"]
+        self.case_code = c["case_code"]
+        self.title.setText(f"{c['last_name']}, {c['first_name']} — {c['case_code']}")
+        self.browser.setHtml(client_html(shown))
+        self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear(self) -> None:
+        self._vault = None
+        self.case_code = None
+        self.title.clear()
+        self.browser.clear()

@@ -1,0 +1,453 @@
+"""Klient:innen: the client list with filters, locale-aware sorting and search as you type.
+
+The table is a :class:`ClientTableModel` over :class:`~gk_desktop.services.clients.ClientRow`
+dataclasses behind a :class:`ClientFilterProxy`. Loading and searching run on the database lane
+of :mod:`gk_desktop.ui.ops`; a search answer that arrives after a newer keystroke is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gk_desktop.domain.clock import today
+from gk_desktop.i18n import N_, _, ngettext
+from gk_desktop.ui import labels
+from gk_desktop.ui.ops import Op
+from gk_desktop.ui.widgets import format_date
+
+Index = QModelIndex | QPersistentModelIndex
+
+COL_CODE, COL_NAME, COL_AGE, COL_GROUP, COL_STATUS, COL_UNTIL, COL_PHASE, COL_MATCH = range(8)
+HEADERS = (N_("Case code"), N_("Name"), N_("Age"), N_("Target group"), N_("Residence status"),
+           N_("valid until"), N_("Phase"), N_("Found by"))
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+EXPIRY_CHOICES = (0, 14, 28, 90)  # 0: no filter
+EXPIRED_COLOUR = QColor("#b3261e")
+EXPIRING_COLOUR = QColor("#8a5300")
+EXPIRING_SOON_DAYS = 28
+
+
+class ClientTableModel(QAbstractTableModel):
+    """Rows of the client list; the search's "found by" text per client id."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._matches: dict[str, tuple[str, str]] = {}
+        self.today = today()
+
+    # -- data in
+
+    def set_rows(self, rows: Iterable[Any], on: dt.date | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.today = on or today()
+        self.endResetModel()
+
+    def set_matches(self, matches: dict[str, tuple[str, str]]) -> None:
+        self._matches = matches
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_MATCH), self.index(len(self._rows) - 1, COL_MATCH))
+
+    def clear(self) -> None:
+        self.set_rows([])
+        self._matches = {}
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    # -- Qt API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return _(HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == ROW_ROLE:
+            return r
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SORT_ROLE:
+            return self._sort_key(r, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_STATUS:
+                return labels.label(labels.RESIDENCE_STATUS, r.residence_status)
+            if col == COL_AGE and r.birth_date_fictitious:
+                return _("Birth date fictitious")
+            if col == COL_GROUP:
+                return _("Leaves the target group on {date}").format(date=format_date(r.leaves_target_group_on))
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_UNTIL and r.residence_valid_until is not None:
+            days = (r.residence_valid_until - self.today).days
+            if days < 0:
+                return QBrush(EXPIRED_COLOUR)
+            if days <= EXPIRING_SOON_DAYS:
+                return QBrush(EXPIRING_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_AGE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, r: Any, col: int) -> str:
+        if col == COL_CODE:
+            return r.case_code
+        if col == COL_NAME:
+            return f"{r.last_name}, {r.first_name}"
+        if col == COL_AGE:
+            if r.age is None:
+                return "–"
+            return f"{r.age}*" if r.birth_date_fictitious else str(r.age)
+        if col == COL_GROUP:
+            return labels.label(labels.TARGET_GROUP, r.target_group)
+        if col == COL_STATUS:
+            return labels.label(labels.RESIDENCE_STATUS_SHORT, r.residence_status)
+        if col == COL_UNTIL:
+            return format_date(r.residence_valid_until) if r.residence_valid_until else ""
+        if col == COL_PHASE:
+            return labels.label(labels.CASE_PHASE, r.phase)
+        if col == COL_MATCH:
+            found = self._matches.get(r.id)
+            if not found:
+                return ""
+            kind, snippet = found
+            return f"{labels.label(labels.SEARCH_MATCH, kind)}: {snippet}"
+        return ""
+
+    def _sort_key(self, r: Any, col: int) -> Any:
+        if col == COL_AGE:
+            return -1 if r.age is None else r.age
+        if col == COL_UNTIL:
+            return r.residence_valid_until.toordinal() if r.residence_valid_until else 10**7
+        if col == COL_PHASE:
+            return list(labels.CASE_PHASE).index(r.phase) if r.phase in labels.CASE_PHASE else 99
+        if col == COL_GROUP:
+            return list(labels.TARGET_GROUP).index(r.target_group) if r.target_group in labels.TARGET_GROUP else 99
+        return self._display(r, col)
+
+
+class ClientFilterProxy(QSortFilterProxyModel):
+    """Filters (target group, phase, status expiring within N days, search hits) and sorting with
+    the locale's collation (Ç after C, not after Z; Arabic script by its own order)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_group: str | None = None
+        self.phase: str | None = None
+        self.expiring_days = 0
+        self.search_ids: set[str] | None = None
+        self._collator = QCollator(QLocale())
+        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._collator.setNumericMode(True)
+        self.setSortRole(SORT_ROLE)
+
+    def set_locale(self, locale: QLocale) -> None:
+        self._collator = QCollator(locale)
+        self._collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._collator.setNumericMode(True)
+        self.invalidate()
+
+    def set_filters(self, *, target_group: str | None = None, phase: str | None = None, expiring_days: int = 0) -> None:
+        self.beginFilterChange()
+        self.target_group, self.phase, self.expiring_days = target_group, phase, expiring_days
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_search(self, ids: set[str] | None) -> None:
+        columns_change = (ids is None) != (self.search_ids is None)
+        self.beginFilterChange()
+        self.search_ids = ids
+        self.endFilterChange(QSortFilterProxyModel.Direction.Both if columns_change else QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        r = model.row_at(source_row)
+        if self.search_ids is not None and r.id not in self.search_ids:
+            return False
+        if self.target_group and r.target_group != self.target_group:
+            return False
+        if self.phase and r.phase != self.phase:
+            return False
+        if self.expiring_days:
+            if r.residence_valid_until is None:
+                return False
+            if (r.residence_valid_until - model.today).days > self.expiring_days:
+                return False
+        return True
+
+    def filterAcceptsColumn(self, source_column: int, source_parent: Index) -> bool:  # noqa: N802
+        return source_column != COL_MATCH or self.search_ids is not None
+
+    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if isinstance(a, str) and isinstance(b, str):
+            return self._collator.compare(a, b) < 0
+        return a < b
+
+
+class ClientsView(QWidget):
+    """Signals:
+        open_client(str): the case code the worker opened (Enter, double click, "Öffnen").
+        new_client_requested(): the "Neue:r Klient:in" button.
+        loaded(int): the list was (re)loaded with N clients.
+        searched(str): the answer to the search text shown is in.
+    """
+
+    open_client = Signal(str)
+    new_client_requested = Signal()
+    loaded = Signal(int)
+    searched = Signal(str)
+
+    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self._search_seq = 0
+        self._shown_query = ""
+        heading = QLabel(_("Clients"))
+        f = heading.font()
+        f.setPointSize(f.pointSize() + 5)
+        heading.setFont(f)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: name, name variant or case code (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search clients"))
+        self.search.textChanged.connect(self._search_changed)
+        search_label = QLabel(_("&Search:"))
+        search_label.setBuddy(self.search)
+
+        self.group_filter = QComboBox()
+        self.group_filter.addItem(_("all target groups"), None)
+        for key in labels.TARGET_GROUP:
+            self.group_filter.addItem(labels.label(labels.TARGET_GROUP, key), key)
+        self.phase_filter = QComboBox()
+        self.phase_filter.addItem(_("all phases"), None)
+        for key in labels.CASE_PHASE:
+            self.phase_filter.addItem(labels.label(labels.CASE_PHASE, key), key)
+        self.expiry_filter = QComboBox()
+        for days in EXPIRY_CHOICES:
+            text = _("any validity") if days == 0 else ngettext(
+                "status ends within {n} day", "status ends within {n} days", days).format(n=days)
+            self.expiry_filter.addItem(text, days)
+        for combo, name in ((self.group_filter, _("Filter by target group")), (self.phase_filter, _("Filter by phase")),
+                            (self.expiry_filter, _("Filter by end of residence status"))):
+            combo.setAccessibleName(name)
+            combo.currentIndexChanged.connect(self._filters_changed)
+        filter_label = QLabel(_("&Filter:"))
+        filter_label.setBuddy(self.group_filter)
+
+        self.model = ClientTableModel(self)
+        self.proxy = ClientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName(_("Client list"))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((COL_CODE, 120), (COL_NAME, 230), (COL_AGE, 60), (COL_GROUP, 170),
+                           (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 130)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())
+
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(_("Number of clients shown"))
+        self.new_button = QPushButton(_("&New client"))
+        self.new_button.setToolTip(_("New client (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_client_requested)
+        self.open_button = QPushButton(_("&Open"))
+        self.open_button.setToolTip(_("Open the selected client (Enter)"))
+        self.open_button.clicked.connect(self.open_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(search_label)
+        top.addWidget(self.search, 3)
+        filters = QHBoxLayout()
+        filters.addWidget(filter_label)
+        filters.addWidget(self.group_filter)
+        filters.addWidget(self.phase_filter)
+        filters.addWidget(self.expiry_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.setTabOrder(self.search, self.table)
+
+        # Down from the search field moves into the list; Esc in the list goes back to searching.
+        self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self._update_count()
+
+    # -- loading
+
+    def reload(self) -> None:
+        vault = self._vault
+        if vault is None:
+            return
+        from gk_desktop.services import clients
+
+        Op(self, lambda _ctx: (clients.list_clients(vault), today())).on_success(self._loaded).run()
+
+    def _loaded(self, result: tuple[list[Any], dt.date]) -> None:
+        rows, on = result
+        selected = self.selected_case_code()
+        self.model.set_rows(rows, on)
+        if self.search.text().strip():
+            self._search_changed(self.search.text())
+        self._update_count()
+        if selected:
+            self.select_case_code(selected)
+        self.loaded.emit(len(rows))
+
+    def clear(self) -> None:
+        """Forget every name shown (the app locks)."""
+        self._vault = None
+        self._search_seq += 1
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.proxy.set_search(None)
+        self.model.clear()
+        self._update_count()
+
+    # -- search
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        from gk_desktop.services import search
+
+        self._search_seq += 1
+        seq = self._search_seq
+        query = text.strip()
+        if not query or search.match_expression(query) is None:
+            self._shown_query = ""
+            self.proxy.set_search(None)
+            self.model.set_matches({})
+            self._update_count()
+            self.searched.emit(text)
+            return
+        vault = self._vault
+        if vault is None:
+            return
+        Op(self, lambda _ctx: search.search_vault(vault, query, search.MAX_LIMIT)).on_success(
+            lambda hits: self._search_answer(seq, text, hits)).run()
+
+    def _search_answer(self, seq: int, text: str, hits: list[Any]) -> None:
+        if seq != self._search_seq:
+            return  # a newer keystroke is on its way
+        self._shown_query = text
+        self.model.set_matches({h.client_id: (h.match, h.snippet) for h in hits})
+        self.proxy.set_search({h.client_id for h in hits})
+        self._update_count()
+        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self.searched.emit(text)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.proxy.rowCount():
+                self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(0)
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.proxy.rowCount():
+                if not self.table.selectionModel().hasSelection():
+                    self.table.selectRow(0)
+                self.open_selected()
+                return True
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.focus_search()
+            return True
+        return super().eventFilter(obj, event)
+
+    # -- filters and selection
+
+    def _filters_changed(self) -> None:
+        self.proxy.set_filters(target_group=self.group_filter.currentData(), phase=self.phase_filter.currentData(),
+                               expiring_days=int(self.expiry_filter.currentData() or 0))
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(_("{shown} of {total} clients").format(shown=shown, total=total))
+        self.open_button.setEnabled(shown > 0)
+
+    def selected_case_code(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return rows[0].data(ROW_ROLE).case_code
+
+    def select_case_code(self, code: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(ROW_ROLE).case_code == code:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def open_selected(self) -> None:
+        code = self.selected_case_code()
+        if code is None and self.proxy.rowCount():
+            code = self.proxy.index(0, 0).data(ROW_ROLE).case_code
+        if code:
+            self.open_client.emit(code)

@@ -1,0 +1,120 @@
+"""Readable labels for the enumerations of DOMAIN.md §4, one word for one thing (GLOSSARY.md).
+
+Source strings are English and marked with ``N_``; :func:`label` translates at call time, so a
+language switch shows the new words without a restart. Status names such as Duldung and
+Aufenthaltsgestattung stay German in both languages (GLOSSARY.md).
+"""
+
+from __future__ import annotations
+
+from gk_desktop.i18n import N_, _
+
+RESIDENCE_STATUS = {
+    "ANKUNFTSNACHWEIS": N_("Ankunftsnachweis"),
+    "AUFENTHALTSGESTATTUNG": N_("Aufenthaltsgestattung"),
+    "DULDUNG_60A": N_("Duldung (§ 60a)"),
+    "ERMESSENSDULDUNG_60A": N_("Ermessensduldung (§ 60a Abs. 2 S. 3)"),
+    "DULDUNG_60B": N_("Duldung für Personen mit ungeklärter Identität (§ 60b)"),
+    "AUSBILDUNGSDULDUNG_60C": N_("Ausbildungsduldung (§ 60c)"),
+    "BESCHAEFTIGUNGSDULDUNG_60D": N_("Beschäftigungsduldung (§ 60d)"),
+    "GRENZUEBERTRITTSBESCHEINIGUNG": N_("Grenzübertrittsbescheinigung"),
+    "FIKTIONSBESCHEINIGUNG": N_("Fiktionsbescheinigung"),
+    "AE_16G": N_("Aufenthaltserlaubnis § 16g"),
+    "AE_19D": N_("Aufenthaltserlaubnis § 19d"),
+    "AE_25A": N_("Aufenthaltserlaubnis § 25a"),
+    "AE_25B": N_("Aufenthaltserlaubnis § 25b"),
+    "AE_104C": N_("Chancen-Aufenthaltsrecht § 104c"),
+    "AE_25_5": N_("Aufenthaltserlaubnis § 25 Abs. 5"),
+    "AE_23A": N_("Aufenthaltserlaubnis § 23a"),
+    "AE_SCHUTZ": N_("Aufenthaltserlaubnis (Schutzstatus)"),
+    "AE_SONSTIGE": N_("Aufenthaltserlaubnis (sonstige)"),
+    "NIEDERLASSUNGSERLAUBNIS": N_("Niederlassungserlaubnis"),
+    "UNBEKANNT": N_("unknown"),
+}
+# Short forms for narrow table columns.
+RESIDENCE_STATUS_SHORT = {
+    "ANKUNFTSNACHWEIS": N_("Ankunftsnachweis"),
+    "AUFENTHALTSGESTATTUNG": N_("Gestattung"),
+    "DULDUNG_60A": N_("Duldung"),
+    "ERMESSENSDULDUNG_60A": N_("Ermessensduldung"),
+    "DULDUNG_60B": N_("Duldung § 60b"),
+    "AUSBILDUNGSDULDUNG_60C": N_("Ausbildungsduldung"),
+    "BESCHAEFTIGUNGSDULDUNG_60D": N_("Beschäftigungsduldung"),
+    "GRENZUEBERTRITTSBESCHEINIGUNG": N_("Grenzübertritt"),
+    "FIKTIONSBESCHEINIGUNG": N_("Fiktion"),
+    "AE_16G": N_("AE § 16g"),
+    "AE_19D": N_("AE § 19d"),
+    "AE_25A": N_("AE § 25a"),
+    "AE_25B": N_("AE § 25b"),
+    "AE_104C": N_("AE § 104c"),
+    "AE_25_5": N_("AE § 25 Abs. 5"),
+    "AE_23A": N_("AE § 23a"),
+    "AE_SCHUTZ": N_("AE Schutz"),
+    "AE_SONSTIGE": N_("AE sonstige"),
+    "NIEDERLASSUNGSERLAUBNIS": N_("Niederlassung"),
+    "UNBEKANNT": N_("unknown"),
+}
+TARGET_GROUP = {
+    "PRIMAER_DULDUNG": N_("primary (Duldung)"),
+    "SEKUNDAER_GESTATTUNG": N_("secondary (Gestattung)"),
+    "SONSTIGE": N_("other"),
+    "NICHT_ZIELGRUPPE": N_("not in target group"),
+}
+CASE_PHASE = {
+    "ERSTKONTAKT": N_("first contact"),
+    "KLAERUNG": N_("clarification"),
+    "ASSESSMENT": N_("assessment"),
+    "HILFEPLANUNG": N_("planning"),
+    "UMSETZUNG": N_("implementation"),
+    "MONITORING": N_("monitoring"),
+    "EVALUATION": N_("evaluation"),
+    "ABGESCHLOSSEN": N_("closed"),
+    "RUHEND": N_("dormant"),
+}
+ACCESS_ROUTE = {
+    "SELBSTMELDUNG": N_("came on their own"),
+    "AUSLAENDERBEHOERDE": N_("immigration office"),
+    "SOZIALAMT": N_("social welfare office"),
+    "JMD": N_("youth migration service (JMD)"),
+    "MIGRATIONSBERATUNG": N_("migration counselling"),
+    "COACHING": N_("coaching (Baustein 1)"),
+    "KI_KIM": N_("KI / KIM"),
+    "SCHULE_BERUFSKOLLEG": N_("school / Berufskolleg"),
+    "AGENTUR_FUER_ARBEIT": N_("employment agency"),
+    "JOBCENTER": N_("Jobcenter"),
+    "EHRENAMT": N_("volunteers"),
+    "UNTERKUNFT": N_("accommodation"),
+    "AUFSUCHEND": N_("outreach"),
+    "FAMILIE_PEERS": N_("family / peers"),
+    "SONSTIGE": N_("other"),
+}
+GENDER = {
+    "WEIBLICH": N_("female"),
+    "MAENNLICH": N_("male"),
+    "DIVERS": N_("diverse"),
+    "KEINE_ANGABE": N_("not stated"),
+}
+EXCLUSION = {
+    "KEINE": N_("no exclusion"),
+    "LANDESAUFNAHMEEINRICHTUNG": N_("Land reception centre"),
+    "AUSSCHLUSS_PROGRAMMREGELN": N_("excluded under the programme rules"),
+}
+DUPLICATE_REASON = {
+    "same_birth_date_similar_name": N_("same birth date, similar name"),
+    "same_birth_date_name_variant": N_("same birth date, name variant"),
+    "fictitious_birth_year_similar_name": N_("fictitious birth date in the same year, similar name"),
+    "fictitious_birth_year_name_variant": N_("fictitious birth date in the same year, name variant"),
+}
+SEARCH_MATCH = {
+    "name": N_("name"),
+    "case_code": N_("case code"),
+    "note": N_("interview"),
+}
+
+
+def label(table: dict[str, str], key: str | None, default: str = "–") -> str:
+    """The translated label of ``key`` in ``table``; the identifier itself if unknown."""
+    if key is None or key == "":
+        return default
+    source = table.get(key)
+    return _(source) if source is not None else key
