@@ -346,6 +346,89 @@ def bench_client_register(ctx: Context) -> list[Result]:
     ]
 
 
+def _qt_app() -> Any:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+@benchmark
+def bench_client_list_ui(ctx: Context) -> list[Result]:
+    """The Klient:innen screen at 10,000 clients: load (service, model, sort, first repaint of the
+    table) against a bare SELECT of the same clients; and keystroke to repaint of the search
+    field (typing the first 1 to 8 letters of 50 names, each keystroke until the list shows its
+    answer and is repainted) against the service call alone for the same text."""
+    import random
+
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtTest import QTest
+    from sqlalchemy import select
+
+    from gk_desktop.services import clients, search
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+    from gk_desktop.ui import ops
+    from gk_desktop.ui.clients_view import ClientsView
+
+    app = _qt_app()
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        view = ClientsView(v)
+        view.resize(1200, 800)
+        view.show()
+        app.processEvents()
+        load_runs, bare_runs = [], []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            rows = clients.list_clients(v)
+            view.model.set_rows(rows)
+            view.table.viewport().repaint()
+            load_runs.append(time.perf_counter() - t0)
+            with v.session() as s:
+                t0 = time.perf_counter()
+                s.execute(select(Client.id, Client.case_code, Client.first_name, Client.last_name,
+                                 Client.birth_date)).all()
+                bare_runs.append(time.perf_counter() - t0)
+        answered: list[str] = []
+        view.searched.connect(answered.append)
+        rng = random.Random(11)
+        names = [f"{r.first_name} {r.last_name}" for r in rng.sample(rows, 50)]
+        keystrokes, service = [], []
+        view.search.setFocus()
+        for name in names:
+            view.search.clear()
+            app.processEvents()
+            ops.wait_all()
+            app.processEvents()
+            for ch in name[:8]:
+                answered.clear()
+                t0 = time.perf_counter()
+                QTest.sendKeyEvent(QTest.KeyAction.Click, view.search, Qt.Key.Key_unknown, ch,
+                                   Qt.KeyboardModifier.NoModifier)
+                text = view.search.text()
+                while text not in answered:
+                    app.processEvents()
+                    QCoreApplication.sendPostedEvents()
+                    if time.perf_counter() - t0 > 10:
+                        raise RuntimeError("no search answer")
+                view.table.viewport().repaint()
+                keystrokes.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                search.search_vault(v, text, search.MAX_LIMIT)
+                service.append(time.perf_counter() - t0)
+        view.clear()
+        view.close()
+        ops.wait_all()
+        app.processEvents()
+    ctx.notes["ui_keystrokes"] = len(keystrokes)
+    return [
+        with_baseline("client_list_load_ms", median_ms(load_runs), "ms", "<= 150", median_ms(bare_runs)),
+        with_baseline("search_ui_keystroke_p95_ms", _percentile_ms(keystrokes, 0.95), "ms", "<= 50",
+                      _percentile_ms(service, 0.95)),
+    ]
+
+
 @benchmark
 def bench_peak_rss(ctx: Context) -> list[Result]:
     """Peak resident memory of this process over all benchmarks (SECURITY.md C1: < 1.5 x m)."""

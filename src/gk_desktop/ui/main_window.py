@@ -34,6 +34,7 @@ from gk_desktop.settings import Settings
 from gk_desktop.ui.client_view import ClientDetailView
 from gk_desktop.ui.clients_view import ClientsView
 from gk_desktop.ui.ops import Op, error_text
+from gk_desktop.ui.rules_view import LegalRulesView
 from gk_desktop.ui.fields import secret_field
 from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date
 
@@ -100,7 +101,7 @@ def backup_text(summary: Any, warn_after_days: int) -> str:
 
 
 class SettingsView(QWidget):
-    """Einstellungen: Sicherheit and Sprache.
+    """Einstellungen: Sicherheit, Sprache and Rechtsgrundlagen.
 
     Signals:
         auto_lock_changed(int), backup_warning_changed(int), language_changed(str),
@@ -125,6 +126,8 @@ class SettingsView(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self._security_tab(settings), _("Security"))
         tabs.addTab(self._language_tab(settings), _("Language"))
+        self.rules_view = LegalRulesView(vault)
+        tabs.addTab(self.rules_view, _("Legal rules"))
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -444,6 +447,7 @@ class MainWindow(QMainWindow):
         self.clients_view.open_client.connect(self.open_client)
         self.clients_view.new_client_requested.connect(self.new_client)
         self.client_detail.back.connect(self.back_to_list)
+        self.settings_view.rules_view.rules_changed.connect(self.clients_view.reload)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)
@@ -564,6 +568,7 @@ class MainWindow(QMainWindow):
         self.overview.clear()
         self.clients_view.clear()
         self.client_detail.clear()
+        self.settings_view.rules_view.clear()
         self._vault = None
         self.settings_view._vault = None
 
