@@ -92,6 +92,7 @@ class RecordClock(Base):
     """Per-record version vector and local change sequence (SYNC.md §3.2, §3.5)."""
 
     __tablename__ = "record_clock"
+    __table_args__ = {"sqlite_with_rowid": False}  # the primary key is the storage order
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     vv_json: Mapped[str] = mapped_column(Text)
@@ -103,6 +104,8 @@ class FieldVersion(Base):
     """The value siblings of one field, each with its dot and HLC stamp."""
 
     __tablename__ = "field_version"
+    # Stored in primary-key order without a separate rowid b-tree: about a third smaller.
+    __table_args__ = {"sqlite_with_rowid": False}
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     field: Mapped[str] = mapped_column(String(64), primary_key=True)
