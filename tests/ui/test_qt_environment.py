@@ -1,4 +1,5 @@
-"""The Qt runtime the app shell builds on works offscreen: widgets and QtPdf (a separate wheel)."""
+"""The Qt runtime the app shell builds on works offscreen: widgets, QtPdf, and signals that keep
+Python's reference counts (PySide6 6.12.0 did not)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,33 @@ def test_widget_renders_offscreen(qtbot) -> None:
     qtbot.waitExposed(label)
     image = label.grab().toImage()
     assert image.width() == 200 and image.height() == 40
+
+
+def test_emitting_a_signal_keeps_reference_counts() -> None:
+    """PySide6 6.12.0 dropped a reference to True on every Python-side emit(); after a few hundred
+    emits (every background result, every search answer) the interpreter aborted."""
+    import gc
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        with_value = Signal(object)
+        bare = Signal()
+
+    emitter = Emitter()
+    received: list[object] = []
+    emitter.with_value.connect(received.append)
+    emitter.bare.connect(lambda: received.append(None))
+    gc.collect()
+    before = (sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None))
+    for _ in range(200):
+        emitter.with_value.emit(None)
+        emitter.bare.emit()
+    received.clear()
+    gc.collect()
+    after = (sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None))
+    assert all(abs(a - b) < 50 for a, b in zip(after, before)), (before, after)
 
 
 def test_qtpdf_is_available(qtbot) -> None:

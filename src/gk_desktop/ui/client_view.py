@@ -139,6 +139,14 @@ class ClientDetailView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.back)
 
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # Also when the shortcut map is not consulted (e.g. right after a dialog closed).
+        if event.key() == Qt.Key.Key_Escape or (
+                event.key() == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.back.emit()
+            return
+        super().keyPressEvent(event)
+
     def open(self, case_code: str) -> None:
         from gk_desktop.services import clients
 

@@ -1,0 +1,109 @@
+"""The client register in the running app: unlock, Klient:innen, Ctrl+N, save, open; Ctrl+F;
+a rule change moving the target group in the list; locking forgets every name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from conftest import PASSPHRASE
+from gk_desktop.app import AppController
+from gk_desktop.services import clients, rules
+from gk_desktop.settings import Settings
+from gk_desktop.ui import ops
+from gk_desktop.ui.clients_view import COL_GROUP, COL_NAME
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+
+
+@pytest.fixture
+def window(qtbot, data_dir: Path, new_vault):
+    from gk_desktop.storage.vault import open_vault
+
+    paths, _ = new_vault
+    with open_vault(paths, PASSPHRASE) as v:
+        clients.add_client(v, {"first_name": "Omar", "last_name": "Khalil", "birth_date": "1998-01-10",
+                               "residence_status": "DULDUNG_60A", "exclusion_outcome": "KEINE"})
+    app = QApplication.instance()
+    ctl = AppController(app, data_dir, Settings.load())
+    ctl.start()
+    screen = ctl.lock_screen.centralWidget()
+    screen.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctl.main_window is not None and ctl.main_window.isVisible(), timeout=10_000)
+    w = ctl.main_window
+    qtbot.waitUntil(lambda: w.clients_view.model.rowCount() == 1, timeout=10_000)
+    yield ctl, w
+    ctl.shutdown()
+    ops.wait_all()
+    for x in (ctl.main_window, ctl.lock_screen):
+        if x is not None:
+            x.close()
+            x.deleteLater()
+
+
+def test_new_client_by_keyboard_then_opened(qtbot, window) -> None:
+    ctl, w = window
+    qtbot.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(w, "first_contact_dialog", None) is not None and w.first_contact_dialog.isVisible(),
+                    timeout=10_000)
+    d = w.first_contact_dialog
+    assert w.stack.currentWidget() is w.clients_view
+    qtbot.keyClicks(d.first_name, "Aya")
+    qtbot.keyClicks(d.last_name, "Nour")
+    qtbot.keyClicks(d.birth_date, "09.08.2004")
+    d.residence_status.setCurrentIndex(d.residence_status.findData("AUFENTHALTSGESTATTUNG"))
+    qtbot.waitUntil(lambda: d.preview is not None and d.preview.target_group == "SEKUNDAER_GESTATTUNG")
+    qtbot.keyClick(d.first_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.client_detail and "Nour, Aya" in w.client_detail.title.text(),
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: w.clients_view.model.rowCount() == 2, timeout=10_000)
+    assert w.windowTitle() == "gk-desktop"  # never a name
+    qtbot.keyClick(w.client_detail.browser, Qt.Key.Key_Escape)
+    assert w.stack.currentWidget() is w.clients_view
+    assert w.clients_view.selected_case_code() == w.client_detail.case_code
+
+
+def test_ctrl_f_searches_and_enter_opens(qtbot, window) -> None:
+    ctl, w = window
+    w.nav.setCurrentRow(0)
+    qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.stack.currentWidget() is w.clients_view and w.clients_view.search.hasFocus()
+    qtbot.keyClicks(w.clients_view.search, "khal")
+    qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and w.clients_view.proxy.columnCount() == 8,
+                    timeout=5000)
+    qtbot.keyClick(w.clients_view.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Khalil, Omar" in w.client_detail.title.text(), timeout=5000)
+
+
+def test_a_rule_change_moves_the_target_group_in_the_list(qtbot, window, monkeypatch) -> None:
+    ctl, w = window
+    view = w.clients_view
+    assert view.proxy.index(0, COL_GROUP).data() == "nicht Zielgruppe"  # 28 years old
+    w.show_settings(2)
+    rv = w.settings_view.rules_view
+    assert w.settings_view.tabs.currentWidget() is rv
+    qtbot.waitUntil(lambda: rv.programme is not None if hasattr(rv, "programme") else True, timeout=5000)
+    rules.update_programme(ctl.vault, "GK_BAUSTEIN_6", age_max=29)  # as the dialog does, then:
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        rv.rules_changed.emit()
+    assert view.proxy.index(0, COL_GROUP).data() == "primär (Duldung)"
+    assert view.proxy.index(0, COL_NAME).data() == "Khalil, Omar"
+
+
+def test_lock_forgets_the_list(qtbot, window) -> None:
+    ctl, w = window
+    ctl.lock()
+    QApplication.processEvents()
+    for widget in QApplication.allWidgets():
+        model = getattr(widget, "model", None)
+        if callable(model) and widget.metaObject().className() == "QTableView" and model() is not None:
+            m = model()
+            texts = [str(m.data(m.index(r, c))) for r in range(m.rowCount()) for c in range(m.columnCount())]
+            assert not any("Khalil" in t for t in texts)
