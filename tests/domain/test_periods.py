@@ -138,3 +138,32 @@ def test_current_period_properties(spans, on) -> None:
         assert got.valid_from is None or got.valid_from <= on
         if any(covers(p) for p in periods):
             assert covers(got)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), _dates), st.one_of(st.none(), _dates),
+                          st.sampled_from(["DULDUNG_60A", "AUFENTHALTSGESTATTUNG"])), max_size=7), _dates)
+def test_current_period_iso_agrees_with_current_period(spans, on) -> None:
+    from gk_desktop.domain.periods import current_period_iso
+
+    periods = [_p(s, a, b) for a, b, s in spans if not (a and b and b < a)]
+    iso = [(p.status.value, p.valid_from.isoformat() if p.valid_from else None,
+            p.valid_until.isoformat() if p.valid_until else None) for p in periods]
+    got = current_period(periods, on)
+    got_iso = current_period_iso(iso, on.isoformat())
+    if got is None:
+        assert got_iso is None
+    else:
+        assert got_iso is iso[next(i for i, p in enumerate(periods) if p is got)]
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), _dates), st.one_of(st.none(), _dates),
+                          st.sampled_from(["DULDUNG_60A", "AUFENTHALTSGESTATTUNG"])), max_size=6), _dates, _dates)
+def test_current_period_span_holds_on_every_day_inside_it(spans, written, read) -> None:
+    from gk_desktop.domain.periods import current_period_iso, current_period_span
+
+    iso = [(s, a.isoformat() if a else None, b.isoformat() if b else None) for a, b, s in spans if not (a and b and b < a)]
+    answer, since, until = current_period_span(iso, written.isoformat())
+    assert answer is current_period_iso(iso, written.isoformat())
+    assert since <= written.isoformat() < until
+    if since <= read.isoformat() < until:
+        assert current_period_iso(iso, read.isoformat()) is answer

@@ -310,3 +310,60 @@ def test_duplicates_with_fictitious_birth_date_and_variants(open_vault) -> None:
 def test_near_misses_are_not_duplicates(open_vault, existing, new, birth) -> None:
     clients.add_client(open_vault, {"first_name": existing[0], "last_name": existing[1], "birth_date": "2001-03-04"})
     assert clients.check_duplicates(open_vault, {"first_name": new[0], "last_name": new[1], "birth_date": birth}) == []
+
+
+def test_list_rows_stay_in_step_with_the_file(open_vault) -> None:
+    """The derived rows behind the list agree with the file after every kind of write."""
+    from gk_desktop.services import demo
+    from gk_desktop.storage import client_rows
+
+    demo.generate(open_vault, 40, seed=9)
+    codes = [r.case_code for r in clients.list_clients(open_vault)]
+    clients.update_client(open_vault, codes[0], {"residence_periods": []})
+    clients.update_client(open_vault, codes[1], {"residence_status": "AE_25A", "residence_valid_until": "2028-01-01"})
+    clients.update_client(open_vault, codes[2], {"last_name": "Neuname", "birth_date": "2000-01-01"})
+    with open_vault.session() as s:
+        case = s.execute(select(M.Case).join(M.Client).where(M.Client.case_code == codes[3])).scalars().first()
+        case.phase = "ABGESCHLOSSEN"
+        s.add(M.Case(client_id=case.client_id, number=case.number + 1, phase="KLAERUNG", first_contact_on=dt.date(2026, 11, 1)))
+        s.add(M.Contact(case_id=case.id, at=dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.timezone.utc)))
+        s.commit()
+    listed = {r.case_code: r for r in clients.list_clients(open_vault)}
+    for code in codes:
+        shown = clients.show_client(open_vault, code)
+        c = shown["client"]
+        row = listed[code]
+        assert (row.last_name, row.birth_date.isoformat(), row.age, row.target_group) == (
+            c["last_name"], c["birth_date"], c["age"], c["target_group"]), code
+        assert (row.residence_status, row.residence_valid_until.isoformat() if row.residence_valid_until else None) == (
+            c["residence_status"], c["residence_valid_until"]), code
+        open_cases = [k for k in shown["cases"] if k["phase"] != "ABGESCHLOSSEN"]
+        current = max(open_cases or shown["cases"], key=lambda k: k["number"])
+        assert row.phase == current["phase"], code
+        newest = shown["contacts"][0]["at"] if shown["contacts"] else None
+        assert (row.last_contact.isoformat() if row.last_contact else None) == newest, code
+    assert listed[codes[3]].phase == "KLAERUNG"
+    # Rebuilt whole, the rows are the same.
+    with open_vault.session() as s:
+        before = sorted(map(tuple, client_rows.read_all(s.connection())))
+        client_rows.rebuild(s.connection())
+        assert sorted(map(tuple, client_rows.read_all(s.connection()))) == before
+        assert len(before) == 40 and len(before[0]) == len(client_rows.READ_COLUMNS)
+
+
+def test_list_on_a_later_day_recomputes_the_current_status(open_vault, monkeypatch) -> None:
+    r = clients.add_client(open_vault, {"first_name": "Aya", "last_name": "Nour", "birth_date": "2002-02-02",
+                                         "residence_periods": [
+                                             {"status": "DULDUNG_60A", "valid_from": "2026-06-01", "valid_until": "2026-12-10"},
+                                             {"status": "AE_25A", "valid_from": "2026-12-11"}]})
+
+    def row(on: dt.date):
+        return next(x for x in clients.list_clients(open_vault, on) if x.case_code == r.case_code)
+
+    assert (row(dt.date(2026, 11, 25)).residence_status, row(dt.date(2026, 11, 25)).residence_valid_until) == (
+        "DULDUNG_60A", dt.date(2026, 12, 10))
+    assert row(dt.date(2026, 12, 10)).residence_status == "DULDUNG_60A"
+    assert (row(dt.date(2026, 12, 11)).residence_status, row(dt.date(2026, 12, 11)).residence_valid_until) == ("AE_25A", None)
+    assert row(dt.date(2026, 5, 1)).residence_status is None
+    monkeypatch.setenv("GK_TODAY", "2027-01-15")  # the list is opened weeks later
+    assert clients.list_clients(open_vault)[0].residence_status == "AE_25A"

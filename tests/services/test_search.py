@@ -125,3 +125,16 @@ def test_match_expression_quotes_terms() -> None:
     assert search.match_expression('Al-"Hassan') == '"al"* AND "hassan"*'
     assert search.match_expression("NEAR OR AND") == '"near"* AND "or"* AND "and"*'
     assert search.match_expression("   ") is None
+
+
+def test_match_clients_for_the_list(open_vault) -> None:
+    a = _add(open_vault, "Mohammed", "Al-Hassan", name_variants=["Muhammad"])
+    b = _add(open_vault, "Omar", "Khalil")
+    with open_vault.session() as s:
+        m = search.match_clients(s, "mu")
+        ids = {r.case_code: r.id for r in s.execute(select(M.Client.case_code, M.Client.id))}
+        assert m.kinds == {ids[a]: "name"} and m.terms == ("mu",)
+        assert search.snippet_for(m.terms, "Mohammed", "Al-Hassan", ["Muhammad"]) == "Muhammad"
+        assert search.match_clients(s, b.lower()).kinds == {ids[b]: "case_code"}
+        assert set(search.match_clients(s, "gk").kinds) == {ids[a], ids[b]}
+        assert search.match_clients(s, "  ").kinds == {}

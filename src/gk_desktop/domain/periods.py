@@ -121,3 +121,39 @@ def current_period(periods: Sequence[P], on: dt.date) -> P | None:
     pool = covering or started
     # Latest start wins; ties by the later end (open end last), then the given order.
     return max(enumerate(pool), key=lambda ip: (start(ip[1]), ip[1].valid_until or dt.date.max, ip[0]))[1]
+
+
+IsoPeriod = tuple[str, str | None, str | None]  # (status, valid_from, valid_until) as ISO dates
+
+
+def current_period_iso(periods: Sequence[IsoPeriod], on: str) -> IsoPeriod | None:
+    """:func:`current_period` over ISO date strings (which order as the dates do), for lists of
+    thousands of clients where building date objects would dominate the cost."""
+    best: IsoPeriod | None = None
+    best_key: tuple[bool, str, str, int] | None = None
+    for index, p in enumerate(periods):
+        start = p[1] or ""
+        if start > on:
+            continue
+        covers = p[2] is None or p[2] >= on
+        key = (covers, start, p[2] or "9999-99-99", index)
+        if best_key is None or key > best_key:
+            best, best_key = p, key
+    return best
+
+
+def current_period_span(periods: Sequence[IsoPeriod], on: str) -> tuple[IsoPeriod | None, str, str]:
+    """:func:`current_period_iso` on ``on``, and the days ``[since, until)`` around ``on`` on which
+    it gives the same answer: the answer changes only where a period starts or the day after one
+    ends. A list can keep the answer and recompute it only for days outside the span."""
+    since, until = "0000-00-00", "9999-99-99"
+    for p in periods:
+        points = [p[1]] if p[1] else []
+        if p[2]:
+            points.append((dt.date.fromisoformat(p[2]) + dt.timedelta(days=1)).isoformat())
+        for point in points:
+            if point <= on:
+                since = max(since, point)
+            else:
+                until = min(until, point)
+    return current_period_iso(periods, on), since, until

@@ -73,9 +73,20 @@ def target_group(
     rules: ProgrammeRules,
 ) -> TargetGroup:
     """The table of DOMAIN.md §3. No status counts as UNBEKANNT; no exclusion check as none."""
+    age = age_on(birth, on) if on >= birth else None
+    return target_group_at_age(age, status, exclusion, rules)
+
+
+def target_group_at_age(
+    age: int | None,
+    status: ResidenceStatus | None,
+    exclusion: ExclusionOutcome | None,
+    rules: ProgrammeRules,
+) -> TargetGroup:
+    """:func:`target_group` for a known age (None: not yet born on the day)."""
     if exclusion not in (None, ExclusionOutcome.KEINE):
         return TargetGroup.NICHT_ZIELGRUPPE
-    if not in_age_band(birth, on, rules):
+    if age is None or not rules.age_min <= age <= rules.age_max:
         return TargetGroup.NICHT_ZIELGRUPPE
     status = status or ResidenceStatus.UNBEKANNT
     if status in rules.primary_statuses:

@@ -9,6 +9,7 @@ are ignored there).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -19,13 +20,21 @@ from gk_desktop.domain import duplicates as dup
 from gk_desktop.domain.case_code import new_case_code
 from gk_desktop.domain.clock import today
 from gk_desktop.domain.enums import CasePhase, ExclusionOutcome, ResidenceStatus
-from gk_desktop.domain.periods import PeriodFact, SchoolFact, counting_days, current_period, school_days_in_germany
+from gk_desktop.domain.periods import (
+    PeriodFact,
+    SchoolFact,
+    counting_days,
+    current_period,
+    current_period_iso,
+    school_days_in_germany,
+)
 from gk_desktop.domain.target_group import (
     age_on,
     enters_band_on,
     last_day_before_birthday,
     leaves_band_on,
     target_group,
+    target_group_at_age,
 )
 from gk_desktop.errors import InputRejectedError, NotFoundError
 from gk_desktop.i18n import _
@@ -79,7 +88,7 @@ class AddResult:
     possible_duplicates: list[DuplicateHit]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ClientRow:
     """One line of the client list (CLI.md `client list`)."""
 
@@ -96,6 +105,7 @@ class ClientRow:
     phase: str | None
     last_contact: dt.datetime | None
     leaves_target_group_on: dt.date
+    name_variants: tuple[str, ...] = ()  # for "found by" in the list; not part of `client list`
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -114,11 +124,13 @@ def _age(birth: dt.date, on: dt.date) -> int | None:
     return age_on(birth, on) if on >= birth else None
 
 
+_STATUS = {s.value: s for s in ResidenceStatus}
+_EXCLUSION = {e.value: e for e in ExclusionOutcome}
+
+
 def _target_group(birth: dt.date, on: dt.date, status: str | None, exclusion: str | None,
                   programme: Any) -> str:
-    st = ResidenceStatus(status) if status else None
-    ex = ExclusionOutcome(exclusion) if exclusion else None
-    return target_group(birth, on, st, ex, programme.rules).value
+    return target_group(birth, on, _STATUS.get(status or ""), _EXCLUSION.get(exclusion or ""), programme.rules).value
 
 
 def _current_case(cases: Iterable[Any]) -> Any | None:
@@ -413,42 +425,53 @@ def update_client(vault: Any, case_code: str, data: Any, *, source: str = "cli")
 # --------------------------------------------------------------------------- reading
 
 
-def list_clients(vault: Any, on: dt.date | None = None) -> list[ClientRow]:
-    """Every client (closed cases included), with age, target group, status and phase."""
+def list_clients(vault: Any, on: dt.date | None = None, *, sort: bool = True) -> list[ClientRow]:
+    """Every client (closed cases included), with age, target group, status and phase.
+
+    Reads the derived client rows (:mod:`gk_desktop.storage.client_rows`): one compact row per
+    client, so the list of 10,000 clients loads without scanning every history.
+    """
+    from gk_desktop.storage import client_rows
+    from gk_desktop.storage.client_rows import parse_periods
+
     on = on or today()
+    on_iso = on.isoformat()
     with vault.session() as s:
         rules = rules_mod.load(s)
-        c = M.Client
-        clients = s.execute(select(c.id, c.case_code, c.first_name, c.last_name, c.birth_date,
-                                   c.birth_date_fictitious, c.exclusion_outcome).order_by(c.last_name, c.first_name, c.case_code)).all()
-        periods: dict[str, list[PeriodFact]] = {}
-        rp = M.ResidencePeriod
-        for cid, status, vf, vu in s.execute(select(rp.client_id, rp.status, rp.valid_from, rp.valid_until).order_by(rp.id)):
-            periods.setdefault(cid, []).append(PeriodFact(ResidenceStatus(status), vf, vu))
-        cases: dict[str, list[Any]] = {}
-        for row in s.execute(select(M.Case.client_id, M.Case.id, M.Case.number, M.Case.phase, M.Case.funding_programme_id)):
-            cases.setdefault(row.client_id, []).append(row)
-        last_contact = dict(s.execute(
-            select(M.Case.client_id, func.max(M.Contact.at)).join(M.Contact, M.Contact.case_id == M.Case.id)
-            .group_by(M.Case.client_id)).all())
+        conn = s.connection()
+        rows = client_rows.read_all(conn)
+        # The stored current period holds for most rows; the others are worked out from the periods.
+        stale = [r[0] for r in rows if not r[13] <= on_iso < r[14]]
+        periods = client_rows.read_periods(conn, stale) if stale else {}
+    programmes: dict[str | None, Any] = {}
     out = []
-    for row in clients:
-        period = current_period(periods.get(row.id, []), on)
-        case = _current_case(cases.get(row.id, []))
-        programme = rules.programme(case.funding_programme_id if case else None)
-        status = period.status.value if period else None
-        lc = last_contact.get(row.id)
-        if isinstance(lc, dt.datetime) and lc.tzinfo is None:
-            lc = lc.replace(tzinfo=dt.timezone.utc)
+    fromiso = dt.date.fromisoformat
+    fromiso_dt = dt.datetime.fromisoformat
+    utc = dt.timezone.utc
+    for (client_id, case_code, first, last, birth_iso, fictitious, exclusion, phase, programme_id, last_contact,
+         variants, cur_status, cur_until, cur_since, cur_before) in rows:
+        programme = programmes.get(programme_id)
+        if programme is None:
+            programme = programmes[programme_id] = rules.programme(programme_id)
+        birth = fromiso(birth_iso)
+        if cur_since <= on_iso < cur_before:
+            status, until = cur_status, cur_until
+        else:
+            period = current_period_iso(parse_periods(periods.get(client_id, "")), on_iso)
+            status, until = (period[0], period[2]) if period else (None, None)
+        age = age_on(birth, on) if on >= birth else None
+        lc = fromiso_dt(last_contact) if last_contact else None
+        if lc is not None and lc.tzinfo is None:
+            lc = lc.replace(tzinfo=utc)
         out.append(ClientRow(
-            id=row.id, case_code=row.case_code, first_name=row.first_name, last_name=row.last_name,
-            birth_date=row.birth_date, birth_date_fictitious=row.birth_date_fictitious,
-            age=_age(row.birth_date, on),
-            target_group=_target_group(row.birth_date, on, status, row.exclusion_outcome, programme),
-            residence_status=status, residence_valid_until=period.valid_until if period else None,
-            phase=case.phase if case else None, last_contact=lc,
-            leaves_target_group_on=leaves_band_on(row.birth_date, programme.rules),
+            client_id, case_code, first, last, birth, bool(fictitious), age,
+            target_group_at_age(age, _STATUS.get(status or ""), _EXCLUSION.get(exclusion or ""), programme.rules).value,
+            status, fromiso(until) if until else None, phase, lc,
+            leaves_band_on(birth, programme.rules),
+            tuple(variants.split("\n")) if variants else (),
         ))
+    if sort:  # the GUI sorts by the locale itself
+        out.sort(key=lambda x: (x.last_name, x.first_name, x.case_code))
     return out
 
 

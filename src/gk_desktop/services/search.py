@@ -62,6 +62,51 @@ def _snippet(terms: list[str], names: list[str]) -> str:
     return " ".join(names)
 
 
+def snippet_for(terms: list[str] | tuple[str, ...], first_name: str, last_name: str,
+                variants: list[str] | tuple[str, ...]) -> str:
+    """What matched a name search: the full name, a name variant, or a variant with the other name."""
+    own = list(variants)
+    return _snippet(list(terms), [f"{first_name} {last_name}", *own, *(f"{v} {last_name}" for v in own),
+                                  *(f"{first_name} {v}" for v in own)])
+
+
+@dataclass(frozen=True)
+class MatchSet:
+    """Every client a query matches, for filtering a list that holds the names already
+    (with :func:`snippet_for` it says what matched for the rows on screen).
+
+    ``kinds``: client id → ``name`` or ``case_code``.
+    """
+
+    query: str
+    terms: tuple[str, ...]
+    kinds: dict[str, str]
+
+
+GUI_LIMIT = 50_000
+_IDS_SQL = "SELECT client_id, kind FROM search_name WHERE search_name MATCH ? LIMIT ?"
+
+
+def match_clients(session: Any, query: str, limit: int = GUI_LIMIT) -> MatchSet:
+    """The clients ``query`` matches, unordered: one FTS5 query. What the client list calls on
+    every keystroke."""
+    expr = match_expression(query)
+    terms = tuple(tokens(query[:MAX_QUERY_CHARS])[:MAX_TERMS])
+    if expr is None:
+        return MatchSet(query, terms, {})
+    rows = session.connection().exec_driver_sql(_IDS_SQL, (expr, limit)).fetchall()
+    kinds: dict[str, str] = {}
+    for client_id, kind in rows:
+        if kinds.get(client_id) != KIND_NAME:
+            kinds[client_id] = kind
+    return MatchSet(query, terms, kinds)
+
+
+def match_clients_vault(vault: Any, query: str, limit: int = GUI_LIMIT) -> MatchSet:
+    with vault.session() as s:
+        return match_clients(s, query, limit)
+
+
 def search(session: Any, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
     expr = match_expression(query)
     if expr is None:
@@ -92,10 +137,8 @@ def search(session: Any, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchH
         if r.kind == KIND_CASE_CODE:
             hits.append(SearchHit(r.client_id, r.case_code, r.first_name, r.last_name, "case_code", r.case_code))
         else:
-            own = variants.get(r.client_id, [])
-            candidates = [f"{r.first_name} {r.last_name}", *own, *(f"{v} {r.last_name}" for v in own),
-                          *(f"{r.first_name} {v}" for v in own)]
-            hits.append(SearchHit(r.client_id, r.case_code, r.first_name, r.last_name, "name", _snippet(terms, candidates)))
+            snippet = snippet_for(terms, r.first_name, r.last_name, variants.get(r.client_id, []))
+            hits.append(SearchHit(r.client_id, r.case_code, r.first_name, r.last_name, "name", snippet))
     return hits
 
 

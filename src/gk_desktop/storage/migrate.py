@@ -13,8 +13,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    """Autogenerate and schema comparison leave out the derived search tables (FTS5 and shadows)."""
-    return not (type_ == "table" and name is not None and name.startswith("search_"))
+    """Autogenerate and schema comparison leave out the derived local tables (the FTS5 names
+    index with its shadow tables, the client rows of the list)."""
+    return not (type_ == "table" and name is not None and name.startswith(("search_", "derived_")))
 
 
 def current_revision(conn: Any) -> str | None:

@@ -387,11 +387,15 @@ def _remove_stale_temp_files(paths: VaultPaths) -> None:
 
 
 def _prepare_data(vault: Vault) -> None:
-    """Seed rows the vault lacks, and the names index when the folding rules changed."""
-    from gk_desktop.storage import search_index, seed
+    """Seed rows the vault lacks; the derived tables (names index, client rows) when their
+    rules changed or they are missing."""
+    from gk_desktop.storage import client_rows, search_index, seed
 
     with vault.session() as s:
         changed = False
+        if not client_rows.is_current(s.connection()):
+            client_rows.rebuild(s.connection())
+            changed = True
         if seed.missing_seed(s):
             seed.ensure_seed(s)
             changed = True
