@@ -171,6 +171,8 @@ class AppController:
             if widget.isWindow() and widget.isModal() and widget.isVisible():
                 if isinstance(widget, QProgressDialog):
                     widget.hide()  # closing it would cancel the work it shows
+                elif hasattr(widget, "close_for_lock"):
+                    widget.close_for_lock()  # a form that would otherwise ask before discarding
                 else:
                     widget.close()
         if self.main_window is not None:

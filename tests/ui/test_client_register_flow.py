@@ -107,3 +107,20 @@ def test_lock_forgets_the_list(qtbot, window) -> None:
             m = model()
             texts = [str(m.data(m.index(r, c))) for r in range(m.rowCount()) for c in range(m.columnCount())]
             assert not any("Khalil" in t for t in texts)
+
+
+def test_lock_with_the_first_contact_form_open(qtbot, window) -> None:
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    ctl, w = window
+    w.new_client()
+    qtbot.waitUntil(lambda: getattr(w, "first_contact_dialog", None) is not None and w.first_contact_dialog.isVisible(),
+                    timeout=10_000)
+    qtbot.keyClicks(w.first_contact_dialog.first_name, "Zqxcanaryform")
+    ctl.lock()  # no question blocks the lock
+    QApplication.processEvents()
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QLineEdit):
+            assert "Zqxcanaryform" not in widget.text()
+        if isinstance(widget, QPlainTextEdit):
+            assert "Zqxcanaryform" not in widget.toPlainText()

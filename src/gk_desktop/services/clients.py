@@ -62,7 +62,7 @@ SINGLE = {"identity_status": M.IdentityStatus}
 # Values `client show` prints that are computed, not stored: accepted by add/update and dropped.
 DERIVED_KEYS = frozenset({
     "age", "target_group", "leaves_target_group_on", "last_day_before_27th_birthday",
-    "duldung_days_counting", "school_years_in_germany", "programme",
+    "duldung_days_counting", "school_years_in_germany", "programme", "programme_name",
 })
 FIRST_CONTACT_KEYS = frozenset({"residence_status", "residence_valid_until"})
 CASE_INPUT_SKIP = frozenset({"client_id", "number", "phase", "funding_programme_id", "closed_on",
@@ -516,6 +516,7 @@ def show_client(vault: Any, case_code: str, *, source: str = "cli", on: dt.date 
             "duldung_days_counting": counting_days(periods, on, counting.value) if counting else None,
             "school_years_in_germany": round(school_days_in_germany(schools, on) / 365.25, 1),
             "programme": programme.key,
+            "programme_name": programme.name,
         })
         case_json = []
         for k in cases:

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -29,6 +29,10 @@ def _e(value: Any) -> str:
     if value is None or value == "":
         return "–"
     return html.escape(str(value))
+
+
+def _h3(title: str) -> str:
+    return f"<h3>{html.escape(title)}</h3>"
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
@@ -50,9 +54,9 @@ def client_html(shown: dict[str, Any]) -> str:
     parts: list[str] = []
     birth = _date(c["birth_date"]) + (" " + html.escape(_("(fictitious)")) if c["birth_date_fictitious"] else "")
     variants = ", ".join(_e(v["name"]) for v in c["name_variants"]) or "–"
-    languages = ", ".join(f"{_e(x['language'])} ({_e(x['level'])})" if x.get("level") else _e(x["language"])
-                          for x in c["languages"]) or "–"
-    parts.append(f"<h3>{html.escape(_('Personal data'))}</h3>")
+    languages = ", ".join(f"{_e(x['language'])} ({html.escape(labels.label(labels.LANGUAGE_LEVEL, x['level']))})"
+                          if x.get("level") else _e(x["language"]) for x in c["languages"]) or "–"
+    parts.append(_h3(_("Personal data")))
     parts.append(_rows([
         (_("Birth date"), birth),
         (_("Age"), _e(c["age"])),
@@ -67,36 +71,38 @@ def client_html(shown: dict[str, Any]) -> str:
         (_("Address"), _e(c["address"])),
         (_("Phone"), _e(c["phone"])),
     ]))
-    parts.append(f"<h3>{html.escape(_('Target group'))}</h3>")
+    parts.append(_h3(_("Target group")))
     exclusion = labels.label(labels.EXCLUSION, c["exclusion_outcome"], _("not yet recorded"))
     parts.append(_rows([
         (_("Target group"), "<b>" + html.escape(labels.label(labels.TARGET_GROUP, c["target_group"])) + "</b>"),
         (_("Leaves the target group on"), _date(c["leaves_target_group_on"])),
         (_("Last day before the 27th birthday"), _date(c["last_day_before_27th_birthday"])),
         (_("Exclusion check"), html.escape(exclusion)),
-        (_("Programme"), _e(c["programme"])),
+        (_("Programme"), _e(c.get("programme_name") or c["programme"])),
     ]))
-    parts.append(f"<h3>{html.escape(_('Residence'))}</h3>")
+    parts.append(_h3(_("Residence")))
     periods = [[html.escape(labels.label(labels.RESIDENCE_STATUS, p["status"])), _date(p["valid_from"]),
                 _date(p["valid_until"]), _e(p["issuing_office"])] for p in reversed(c["residence_periods"])]
     if periods:
         parts.append(_table([_("Status"), _("from"), _("until"), _("issued by")], periods))
         parts.append("<p>" + html.escape(_("Days of Duldung that count for § 25a: {n}").format(n=c["duldung_days_counting"]))
-                     + "<br>" + html.escape(_("School years in Germany: {n}").format(n=c["school_years_in_germany"])) + "</p>")
+                     + "<br>" + html.escape(_("School years in Germany: {n}").format(
+                         n=QLocale().toString(float(c["school_years_in_germany"] or 0), "f", 1))) + "</p>")
     else:
         parts.append("<p>" + html.escape(_("No residence status recorded yet.")) + "</p>")
     if c["education_records"] or c["work_records"] or c["language_certificates"]:
-        parts.append(f"<h3>{html.escape(_('Education and work'))}</h3>")
+        parts.append(_h3(_("Education and work")))
         rows = [[_e(e["institution"]), _e(e["programme"]), _e(e["country"]), _date(e["start_date"]), _date(e["end_date"])]
                 for e in c["education_records"]]
-        rows += [[_e(w["employer"]), _e(w["occupation"]), _e(w["type"]), _date(w["start_date"]),
+        rows += [[_e(w["employer"]), _e(w["occupation"]), html.escape(labels.label(labels.WORK_TYPE, w["type"])),
+                  _date(w["start_date"]),
                   _date(w["actual_end_date"] or w["planned_end_date"])] for w in c["work_records"]]
         if rows:
             parts.append(_table([_("Where"), _("What"), _("Kind / country"), _("from"), _("until")], rows))
         if c["language_certificates"]:
             parts.append("<p>" + html.escape(_("Language certificates")) + ": " + ", ".join(
                 f"{_e(x['language'])} {_e(x['level'])} ({_date(x['date'])})" for x in c["language_certificates"]) + "</p>")
-    parts.append(f"<h3>{html.escape(_('Cases'))}</h3>")
+    parts.append(_h3(_("Cases")))
     case_rows = [[_e(k["number"]), html.escape(labels.label(labels.CASE_PHASE, k["phase"])),
                   html.escape(labels.label(labels.ACCESS_ROUTE, k["access_route"])), _date(k["first_contact_on"]),
                   _e(k["request"])] for k in shown["cases"]]
@@ -159,6 +165,8 @@ class ClientDetailView(QWidget):
         Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
 
     def _show(self, shown: dict[str, Any]) -> None:
+        if self._vault is None:
+            return  # locked while loading
         c = shown["client"]
         self.case_code = c["case_code"]
         self.title.setText(f"{c['last_name']}, {c['first_name']} — {c['case_code']}")

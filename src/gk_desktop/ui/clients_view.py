@@ -414,6 +414,8 @@ class ClientsView(QWidget):
         Op(self, lambda _ctx: (clients.list_clients(vault, sort=False), today())).on_success(self._loaded).run()
 
     def _loaded(self, result: tuple[list[Any], dt.date]) -> None:
+        if self._vault is None:
+            return  # locked while loading: the rows must not reach the screen
         rows, on = result
         selected = self.selected_case_code()
         self.model.set_rows(rows, on)
@@ -461,7 +463,7 @@ class ClientsView(QWidget):
             lambda matches: self._search_answer(seq, text, matches)).run()
 
     def _search_answer(self, seq: int, text: str, matches: Any) -> None:
-        if seq != self._search_seq:
+        if seq != self._search_seq or self._vault is None:
             return  # a newer keystroke is on its way
         self._shown_query = text
         self.model.set_matches(matches)

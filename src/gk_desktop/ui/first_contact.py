@@ -762,6 +762,15 @@ class FirstContactDialog(QDialog):
             or self.residence_status.currentIndex() != 0 or self.access_route.currentIndex() != 0
             or self.exclusion.currentIndex() != 0)
 
+    def close_for_lock(self) -> None:
+        """The app locks: close at once, without asking, and forget what the fields held."""
+        self._done = True
+        self._busy = False
+        for field in (self.first_name, self.last_name, self.birth_date, self.valid_until):
+            field.clear()
+        self.request.clear()
+        QDialog.reject(self)
+
     def reject(self) -> None:
         """Abbrechen, Esc or closing: ask before typed entries are thrown away."""
         if self._busy:

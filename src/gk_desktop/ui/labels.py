@@ -105,6 +105,19 @@ DUPLICATE_REASON = {
     "fictitious_birth_year_similar_name": N_("fictitious birth date in the same year, similar name"),
     "fictitious_birth_year_name_variant": N_("fictitious birth date in the same year, name variant"),
 }
+WORK_TYPE = {
+    "AUSBILDUNG_QUALIFIZIERT": N_("qualified training (2 years or more)"),
+    "HELFERAUSBILDUNG": N_("helper training"),
+    "AUSBILDUNG_SCHULISCH": N_("school-based training"),
+    "EINSTIEGSQUALIFIZIERUNG": N_("introductory training (EQ)"),
+    "PRAKTIKUM": N_("internship"),
+    "SV_BESCHAEFTIGUNG": N_("employment subject to social insurance"),
+    "GERINGFUEGIG": N_("marginal employment"),
+}
+LANGUAGE_LEVEL = {
+    "A1": "A1", "A2": "A2", "B1": "B1", "B2": "B2", "C1": "C1", "C2": "C2",
+    "MUTTERSPRACHE": N_("mother tongue"),
+}
 SEARCH_MATCH = {
     "name": N_("name"),
     "case_code": N_("case code"),

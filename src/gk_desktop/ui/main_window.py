@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -454,6 +455,16 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        menu = self.menuBar().addMenu(_("&Vault"))
+        self.lock_action = QAction(_("Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.triggered.connect(self.lock_requested)
+        menu.addAction(self.lock_action)
+        self.quit_action = QAction(_("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        menu.addAction(self.quit_action)
         clients_menu = self.menuBar().addMenu(_("&Clients"))
         self.new_client_action = QAction(_("New client …"), self)
         self.new_client_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -466,16 +477,6 @@ class MainWindow(QMainWindow):
         self.addAction(self.new_client_action)
         self.addAction(self.search_action)
 
-        menu = self.menuBar().addMenu(_("&Vault"))
-        self.lock_action = QAction(_("Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.lock_action.triggered.connect(self.lock_requested)
-        menu.addAction(self.lock_action)
-        self.quit_action = QAction(_("Quit"), self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        menu.addAction(self.quit_action)
         self.addAction(self.lock_action)
         self.settings_view.backup_done.connect(self.refresh)
         # Size and position are kept apart from saveGeometry(), which clamps to the current
@@ -566,6 +567,10 @@ class MainWindow(QMainWindow):
     def clear(self) -> None:
         """Forget every piece of case data the window shows (before it is destroyed on lock)."""
         self.overview.clear()
+        dialog = getattr(self, "first_contact_dialog", None)
+        if dialog is not None and shiboken6.isValid(dialog):
+            dialog.close_for_lock()
+        self.first_contact_dialog = None
         self.clients_view.clear()
         self.client_detail.clear()
         self.settings_view.rules_view.clear()
