@@ -334,7 +334,7 @@ class ClientsView(QWidget):
         self.expiry_filter = QComboBox()
         for days in EXPIRY_CHOICES:
             text = _("any validity") if days == 0 else ngettext(
-                "status ends within {n} day", "status ends within {n} days", days).format(n=days)
+                "status ends within {n} day or has ended", "status ends within {n} days or has ended", days).format(n=days)
             self.expiry_filter.addItem(text, days)
         for combo, name in ((self.group_filter, _("Filter by target group")), (self.phase_filter, _("Filter by phase")),
                             (self.expiry_filter, _("Filter by end of residence status"))):

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent
@@ -670,6 +671,13 @@ class LegalRulesView(QWidget):
         header.setHighlightSections(False)
         self.table.setColumnWidth(RulesTableModel.COL_RULE, 330)
         self.table.setColumnWidth(RulesTableModel.COL_VALUE, 220)
+        # Row heights follow the wrapped source notes once the columns have their real widths
+        # (the tab may be built hidden, when the stretched column is still narrow).
+        self._fit_rows = QTimer(self)
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)
+        self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_a: self._fit_rows.start())
         self.edit_rule_button = QPushButton(_("Change rule …"))
         self.edit_rule_button.setEnabled(False)
         rules_box = QGroupBox(_("Legal rules"))
@@ -764,7 +772,7 @@ class LegalRulesView(QWidget):
             self.table.selectRow(self.model.row_of(current_key))
         elif self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))
-        self.table.resizeRowsToContents()
+        self._fit_rows.start()
         shown = self._programmes[self.programme_choice.currentIndex()].key \
             if self._programmes and self.programme_choice.currentIndex() >= 0 else None
         self._programmes = list(programmes)
