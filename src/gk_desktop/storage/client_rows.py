@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, delete, event, insert, select, text
+from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, event, select, text
 
+from gk_desktop.storage.derived import meta_value, replace_rows, set_meta
 from gk_desktop.storage.models import Case, Client, ClientNameVariant, Contact, ResidencePeriod
 from gk_desktop.storage.stamps import VaultSession
 
@@ -120,14 +121,7 @@ def _compute(conn: Any, client_ids: list[str]) -> list[dict[str, Any]]:
 
 
 def refresh(conn: Any, client_ids: Iterable[str]) -> None:
-    ids = [i for i in dict.fromkeys(client_ids) if i]
-    if not ids:
-        return
-    for i in range(0, len(ids), 500):
-        conn.execute(delete(derived_client_row).where(derived_client_row.c.client_id.in_(ids[i : i + 500])))
-    rows = _compute(conn, ids)
-    if rows:
-        conn.execute(insert(derived_client_row), rows)
+    replace_rows(conn, derived_client_row, client_ids, _compute)
 
 
 def rebuild(conn: Any) -> None:
@@ -135,15 +129,11 @@ def rebuild(conn: Any) -> None:
     conn.execute(text("DROP TABLE IF EXISTS derived_client_row"))
     conn.execute(text(DDL))
     refresh(conn, list(conn.execute(select(Client.id)).scalars()))
-    conn.execute(
-        text("INSERT INTO vault_meta(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-        {"k": META_KEY, "v": ROWS_VERSION},
-    )
+    set_meta(conn, META_KEY, ROWS_VERSION)
 
 
 def is_current(conn: Any) -> bool:
-    row = conn.execute(text("SELECT value FROM vault_meta WHERE key = :k"), {"k": META_KEY}).first()
-    if row is None or row[0] != ROWS_VERSION:
+    if meta_value(conn, META_KEY) != ROWS_VERSION:
         return False
     return conn.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'derived_client_row'")).first() is not None
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, event, insert, select, text
+from sqlalchemy import Column, MetaData, Table, Text, delete, event, select
 
 from gk_desktop.domain.folding import fold_variants
+from gk_desktop.storage.derived import meta_value, replace_rows, set_meta
 from gk_desktop.storage.models import Client, ClientNameVariant
 from gk_desktop.storage.stamps import VaultSession
 
@@ -72,29 +73,17 @@ def _rows_for(conn: Any, client_ids: list[str]) -> list[dict[str, str]]:
 
 
 def reindex(conn: Any, client_ids: Iterable[str]) -> None:
-    ids = list(dict.fromkeys(client_ids))
-    if not ids:
-        return
-    for i in range(0, len(ids), 500):
-        conn.execute(delete(search_name).where(search_name.c.client_id.in_(ids[i : i + 500])))
-    rows = _rows_for(conn, ids)
-    if rows:
-        conn.execute(insert(search_name), rows)
+    replace_rows(conn, search_name, client_ids, _rows_for)
 
 
 def rebuild(conn: Any) -> None:
     conn.execute(delete(search_name))
-    ids = list(conn.execute(select(Client.id)).scalars())
-    reindex(conn, ids)
-    conn.execute(
-        text("INSERT INTO vault_meta(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-        {"k": META_KEY, "v": INDEX_VERSION},
-    )
+    reindex(conn, list(conn.execute(select(Client.id)).scalars()))
+    set_meta(conn, META_KEY, INDEX_VERSION)
 
 
 def is_current(conn: Any) -> bool:
-    row = conn.execute(text("SELECT value FROM vault_meta WHERE key = :k"), {"k": META_KEY}).first()
-    return row is not None and row[0] == INDEX_VERSION
+    return meta_value(conn, META_KEY) == INDEX_VERSION
 
 
 @event.listens_for(VaultSession, "after_flush")
