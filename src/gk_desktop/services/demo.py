@@ -38,6 +38,7 @@ from gk_desktop.domain.enums import (
     ExclusionOutcome,
     Gender,
     HousingType,
+    InterpreterType,
     IdentityAction,
     IdentityClarified,
     IncomeCoverage,
@@ -741,6 +742,7 @@ class _ClientMaker:
         children = _pick(rng, ((0, 880), (1, 80), (2, 30), (3, 10))) if age >= 21 else 0
         interpreter_need = {None: 0.8, "A1": 0.75, "A2": 0.45, "B1": 0.1}.get(german, 0.0)
         interpreter = rng.random() < interpreter_need
+        self.interpreter = interpreter
         notes = rng.choice(_INTERNAL_NOTES) if rng.random() < 0.45 else ""
 
         self._personal_contacts(region, country, last)
@@ -1662,9 +1664,22 @@ class _ClientMaker:
             else:
                 note = notes.pop(rng.randrange(len(notes)))
                 ctype = _pick(rng, _CONTACT_TYPES)
+            spoken = self.interpreter and ctype in (ContactType.PERSOENLICH, ContactType.AUFSUCHEND,
+                                                     ContactType.BEGLEITUNG, ContactType.TELEFONISCH)
+            who = (_pick(rng, ((InterpreterType.PROFESSIONELL, 5), (InterpreterType.EHRENAMTLICH, 3),
+                               (InterpreterType.FAMILIE, 2))) if spoken else InterpreterType.KEINE)
             self.records.append(Contact(case_id=case_id, at=at, duration_min=rng.choice(_DURATION[ctype]),
-                                        contact_type=ctype.value, note=note))
+                                        contact_type=ctype.value, note=note, interpreter=who.value,
+                                        interpreter_language=self.mother_tongue if spoken else None,
+                                        place=_PLACES.get(ctype)))
         return n
+
+
+_PLACES = {
+    ContactType.PERSOENLICH: "Büro Teilhabemanagement",
+    ContactType.AUFSUCHEND: "Unterkunft",
+    ContactType.BEGLEITUNG: "Termin außer Haus",
+}
 
 
 _EFFORT_TEXTS: dict[IdentityAction, tuple[tuple[str, str], ...]] = {

@@ -330,6 +330,33 @@ class Contact(SyncedMixin, Base):
     duration_min: Mapped[int | None] = mapped_column(Integer)
     contact_type: Mapped[str] = mapped_column(String(20), default="PERSOENLICH")
     note: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str | None] = mapped_column(Text)
+    participants: Mapped[str] = mapped_column(Text, default="")
+    interpreter: Mapped[str] = mapped_column(String(20), default="KEINE")
+    interpreter_language: Mapped[str | None] = mapped_column(String(40))
+    agreements: Mapped[str] = mapped_column(Text, default="")
+    next_appointment: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ContactNeedArea(SyncedMixin, Base):
+    """A need area an interview touched (many per interview)."""
+
+    __tablename__ = "contact_need_area"
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="RESTRICT"), index=True)
+    need_area: Mapped[str] = mapped_column(String(30))
+
+
+class Draft(Base):
+    """A form being typed (an interview …), autosaved every few seconds: local to this device,
+    never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
+
+    __tablename__ = "draft"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=uuid7_str)
+    kind: Mapped[str] = mapped_column(String(20))
+    client_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    record_id: Mapped[str | None] = mapped_column(String(36))  # the record being edited, if any
+    payload_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 Index("ix_contact_case_at", Contact.case_id, Contact.at)
@@ -342,6 +369,6 @@ CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
     IdentityStatus, IdentityEffort, EducationRecord, LanguageCertificate, WorkRecord, PersonalContact,
 )
 SYNCED_MODELS: tuple[type[Base], ...] = (
-    FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact,
+    FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea,
 )
-LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version")
+LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
