@@ -605,3 +605,23 @@ def test_canary_client_absent_in_plaintext_from_every_file(run: Cli, vault: str,
         data = path.read_bytes().lower()
         for needle in needles:
             assert needle.lower() not in data, (path.name, needle)
+
+
+def test_contact_add_and_note_search(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    interview = {"datetime": "2026-11-24T09:30:00+01:00", "duration_min": 30, "contact_type": "TELEFONISCH",
+                 "note": "Termin beim Berufskolleg vereinbart.", "need_areas": ["SCHULE_BILDUNG"]}
+    out = run.json("contact", "add", code, "--from", _write(tmp_path, "i.json", interview), GK_PASSPHRASE=PASSPHRASE)
+    assert set(out) == {"id"}
+    shown = run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)
+    assert [c["id"] for c in shown["contacts"]] == [out["id"]] and shown["contacts"][0]["need_areas"] == ["SCHULE_BILDUNG"]
+    found = run.json("search", "berufskolleg", GK_PASSPHRASE=PASSPHRASE)["results"]
+    assert [(r["case_code"], r["match"], r["contact_id"]) for r in found] == [(code, "note", out["id"])]
+    assert "Berufskolleg" in found[0]["snippet"]
+    err = run.json("contact", "add", code, "--from", _write(tmp_path, "bad.json", {**interview, "datetime": "gestern"}),
+                   expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    assert "datetime:" in err
+    assert len(run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)["contacts"]) == 1
+    run.json("contact", "add", "GK-26-ZZZZZZ", "--from", _write(tmp_path, "i2.json", interview), expect=7,
+             GK_PASSPHRASE=PASSPHRASE)

@@ -331,13 +331,24 @@ def cmd_client_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contact_add(args: argparse.Namespace) -> int:
+    from gk_desktop.services import contacts
+
+    data = _read_input(args.source)
+    with _open_for_data(args) as v:
+        contact_id = contacts.add_contact(v, args.case_code, data)
+    _emit(args, {"id": contact_id}, lambda: _("Interview recorded."))
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from gk_desktop.services import search
 
     if args.limit < 1 or args.limit > search.MAX_LIMIT:
         raise UsageError(_("--limit must be between 1 and {n}.").format(n=search.MAX_LIMIT))
     with _open_for_data(args) as v:
-        hits = search.search_vault(v, args.text, args.limit)
+        with v.session() as session:
+            hits = search.search_all(session, args.text, args.limit)
 
     def human() -> str:
         lines = [f"{h.case_code}  {h.last_name}, {h.first_name}  [{h.match}: {h.snippet}]" for h in hits]
@@ -397,7 +408,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_client_cmd("list", cmd_client_list, _("list every client"))
     q = add_client_cmd("show", cmd_client_show, _("show everything held on one client"))
     q.add_argument("case_code", metavar="CASE_CODE")
-    p = add("search", cmd_search, _("find clients by name, name variant or case code"))
+    contact = sub.add_parser("contact", help=_("interviews: add"), description=_("interviews: add"))
+    contact_sub = contact.add_subparsers(dest="contact_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    contact_sub.required = True
+    q = contact_sub.add_parser("add", help=_("record an interview in the client's current case"),
+                               description=_("record an interview in the client's current case"))
+    q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
+    q.set_defaults(func=cmd_contact_add)
+    p = add("search", cmd_search, _("find clients by name, name variant, case code or a word in an interview"))
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--limit", type=int, default=50)
     return parser

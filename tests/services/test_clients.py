@@ -340,7 +340,7 @@ def test_list_rows_stay_in_step_with_the_file(open_vault) -> None:
         open_cases = [k for k in shown["cases"] if k["phase"] != "ABGESCHLOSSEN"]
         current = max(open_cases or shown["cases"], key=lambda k: k["number"])
         assert row.phase == current["phase"], code
-        newest = shown["contacts"][0]["at"] if shown["contacts"] else None
+        newest = shown["contacts"][0]["datetime"] if shown["contacts"] else None
         assert (row.last_contact.isoformat() if row.last_contact else None) == newest, code
     assert listed[codes[3]].phase == "KLAERUNG"
     # Rebuilt whole, the rows are the same.

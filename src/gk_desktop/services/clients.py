@@ -523,7 +523,11 @@ def show_client(vault: Any, case_code: str, *, source: str = "cli", on: dt.date 
             item = record_json(k)
             item["programme"] = rules.programme_key_by_id.get(k.funding_programme_id or "")
             case_json.append(item)
-        contact_json = [record_json(x) for x in contacts]
+        from gk_desktop.services.contacts import contact_json as _contact_json
+        from gk_desktop.services.contacts import need_areas_of
+
+        areas = need_areas_of(s, [x.id for x in contacts])
+        contact_json = [_contact_json(x, areas.get(x.id, [])) for x in contacts]
         vault.record_event("view", session=s, source=source, target_table="client", target_id=client.id)
         s.commit()
     return {"client": out, "cases": case_json, "contacts": contact_json}

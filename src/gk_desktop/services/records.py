@@ -49,6 +49,8 @@ ENUM_COLUMNS: dict[tuple[type, str], type[enum.Enum]] = {
     (M.Case, "closure_reason"): E.ClosureReason,
     (M.Case, "destination"): E.Destination,
     (M.Contact, "contact_type"): E.ContactType,
+    (M.Contact, "interpreter"): E.InterpreterType,
+    (M.ContactNeedArea, "need_area"): E.NeedArea,
 }
 # Certificates know levels A1–C2 only.
 CERTIFICATE_LEVELS = frozenset(level.value for level in E.CERTIFICATE_LEVELS)
@@ -103,6 +105,27 @@ def parse_date(value: Any, path: str, problems: Problems) -> dt.date | None:
     return day
 
 
+def parse_datetime(value: Any, path: str, problems: Problems) -> dt.datetime | None:
+    """An ISO 8601 time with its offset (a time without one is ambiguous across DST)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.add(path, _("expected a time as ISO 8601 with offset, e.g. 2026-11-25T09:30:00+01:00"))
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        problems.add(path, _("not a valid time (ISO 8601 with offset, e.g. 2026-11-25T09:30:00+01:00)"))
+        return None
+    if moment.tzinfo is None:
+        problems.add(path, _("the time needs its offset, e.g. +01:00"))
+        return None
+    if not EARLIEST <= moment.date() <= LATEST:
+        problems.add(path, _("date out of range (1900 to 2100)"))
+        return None
+    return moment.astimezone(dt.timezone.utc)
+
+
 def parse_value(model: type, col: Any, value: Any, path: str, problems: Problems) -> Any:
     """One field from JSON, checked; returns None (and records a problem) when it is wrong."""
     if value is None:
@@ -125,6 +148,8 @@ def parse_value(model: type, col: Any, value: Any, path: str, problems: Problems
             problems.add(path, _("a certificate level is one of A1, A2, B1, B2, C1, C2"))
             return None
         return value.strip().upper()
+    if isinstance(kind, M.UTCDateTime):
+        return parse_datetime(value, path, problems)
     if isinstance(kind, Date):
         return parse_date(value, path, problems)
     if isinstance(kind, Boolean):

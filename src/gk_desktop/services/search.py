@@ -28,12 +28,16 @@ class SearchHit:
     case_code: str
     first_name: str
     last_name: str
-    match: str  # "name" or "case_code" (later "note")
-    snippet: str  # the name, name variant or case code that matched
+    match: str  # "name", "case_code" or "note"
+    snippet: str  # the name, name variant or case code that matched, or words around the note's hit
+    contact_id: str | None = None  # for a note: the interview to open
 
     def as_json(self) -> dict[str, Any]:
-        return {"case_code": self.case_code, "first_name": self.first_name, "last_name": self.last_name,
-                "match": self.match, "snippet": self.snippet}
+        out = {"case_code": self.case_code, "first_name": self.first_name, "last_name": self.last_name,
+               "match": self.match, "snippet": self.snippet}
+        if self.contact_id is not None:
+            out["contact_id"] = self.contact_id
+        return out
 
 
 def match_expression(query: str) -> str | None:
@@ -139,6 +143,77 @@ def search(session: Any, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchH
         else:
             snippet = snippet_for(terms, r.first_name, r.last_name, variants.get(r.client_id, []))
             hits.append(SearchHit(r.client_id, r.case_code, r.first_name, r.last_name, "name", snippet))
+    return hits
+
+
+NOTE_MIN_CHARS = 3  # trigram index: a shorter term cannot be looked up
+SNIPPET_BEFORE, SNIPPET_AFTER = 40, 80
+_NOTES_SQL = text(
+    "SELECT n.contact_id, n.client_id, c.case_code, c.first_name, c.last_name, k.note, k.agreements "
+    "FROM search_note AS n JOIN client AS c ON c.id = n.client_id JOIN contact AS k ON k.id = n.contact_id "
+    "WHERE search_note MATCH :q ORDER BY n.at DESC LIMIT :n"
+)
+
+
+def note_expression(query: str) -> str | None:
+    """The trigram FTS5 expression: every folded term of at least three characters, AND."""
+    terms = tokens(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
+    if not terms or any(len(t) < NOTE_MIN_CHARS for t in terms):
+        return None
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def note_snippet(text_value: str, terms: list[str]) -> str:
+    """A few words around the first term found in the note (folded comparison), one line."""
+    import re
+
+    from gk_desktop.domain.folding import fold
+
+    head = text_value[:20_000]
+    at = -1
+    for term in terms:
+        found = re.search(re.escape(term), head, re.IGNORECASE)
+        if found:
+            at = found.start()
+            break
+    if at < 0:  # the match needed folding (ş, é …): map folded positions back, char by char
+        starts, pieces, length = [], [], 0
+        for ch in head[:5000]:
+            starts.append(length)
+            piece = fold(ch) or " "
+            pieces.append(piece)
+            length += len(piece)
+        folded = "".join(pieces)
+        for term in terms:
+            idx = folded.find(term)
+            if idx >= 0:
+                at = max(i for i, start in enumerate(starts) if start <= idx)
+                break
+    at = max(at, 0)
+    start, end = max(0, at - SNIPPET_BEFORE), at + SNIPPET_AFTER
+    piece = " ".join(head[start:end].split())
+    return ("… " if start > 0 else "") + piece + (" …" if end < len(head) else "")
+
+
+def search_notes(session: Any, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+    """Interviews whose note or agreements contain every term (from the third character), newest first."""
+    expr = note_expression(query)
+    if expr is None:
+        return []
+    terms = tokens(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
+    hits = []
+    for r in session.execute(_NOTES_SQL, {"q": expr, "n": max(1, min(int(limit), MAX_LIMIT))}):
+        body = f"{r.note}\n{r.agreements}" if r.agreements else r.note
+        hits.append(SearchHit(r.client_id, r.case_code, r.first_name, r.last_name, "note",
+                              note_snippet(body, terms), r.contact_id))
+    return hits
+
+
+def search_all(session: Any, query: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+    """Names and case codes first (each client once), then interviews, newest first; ``limit`` in all."""
+    hits = search(session, query, limit)
+    if len(hits) < limit:
+        hits += search_notes(session, query, limit - len(hits))
     return hits
 
 

@@ -388,11 +388,14 @@ def _remove_stale_temp_files(paths: VaultPaths) -> None:
 
 def _prepare_data(vault: Vault) -> None:
     """Seed rows the vault lacks; the derived tables (names index, client rows) when their
-    rules changed or they are missing."""
-    from gk_desktop.storage import client_rows, search_index, seed
+    rules changed or they are missing (names and notes index, client rows)."""
+    from gk_desktop.storage import client_rows, note_index, search_index, seed
 
     with vault.session() as s:
         changed = False
+        if not note_index.is_current(s.connection()):
+            note_index.rebuild(s.connection())
+            changed = True
         if not client_rows.is_current(s.connection()):
             client_rows.rebuild(s.connection())
             changed = True
