@@ -76,7 +76,7 @@ def test_ctrl_f_searches_and_enter_opens(qtbot, window) -> None:
     qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert w.stack.currentWidget() is w.clients_view and w.clients_view.search.hasFocus()
     qtbot.keyClicks(w.clients_view.search, "khal")
-    qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and w.clients_view.proxy.columnCount() == 8,
+    qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and w.clients_view.proxy.columnCount() == 9,
                     timeout=5000)
     qtbot.keyClick(w.clients_view.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Khalil, Omar" in w.client_detail.title.text(), timeout=5000)

@@ -75,7 +75,7 @@ def test_columns_and_values(view, filled) -> None:
     assert view.proxy.index(row, COL_UNTIL).data() == "20.11.2026"  # dates dd.MM.yyyy
     assert view.proxy.index(row, COL_UNTIL).data(Qt.ItemDataRole.ForegroundRole) is not None  # expired: coloured
     headers = [view.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(view.proxy.columnCount())]
-    assert headers[:2] == ["Fallnummer", "Name"] and len(headers) == 7  # "Gefunden über" only while searching
+    assert headers[:2] == ["Fallnummer", "Name"] and len(headers) == 8  # "Gefunden über" only while searching
     assert "5 von 5" in view.count_label.text()
 
 
@@ -104,7 +104,7 @@ def test_search_as_you_type_with_diacritics(qtbot, view) -> None:
     view.search.setFocus()
     type_text(view.search, "Şük")
     qtbot.waitUntil(lambda: _names(view) == ["Yılmaz, Şükrü"], timeout=5000)
-    assert view.proxy.columnCount() == 8  # the "found by" column shows while searching
+    assert view.proxy.columnCount() == 9  # the "found by" column shows while searching
     assert view.proxy.index(0, view.proxy.columnCount() - 1).data().startswith("Name")
     view.search.clear()
     qtbot.waitUntil(lambda: len(_names(view)) == 5, timeout=5000)
@@ -173,3 +173,25 @@ def test_detail_view_shows_the_file_escaped(qtbot, filled) -> None:
     detail.clear()
     assert detail.browser.toPlainText() == ""
     ops.wait_all()
+
+
+def test_last_contact_column_and_no_contact_filter(qtbot, view, filled) -> None:
+    import datetime as dt
+
+    from gk_desktop.services import contacts
+    from gk_desktop.ui.clients_view import COL_LAST
+
+    vault, codes = filled
+    contacts.add_contact(vault, codes["Zaidi"], {"datetime": "2026-11-20T10:00:00+01:00", "contact_type": "PERSOENLICH"})
+    contacts.add_contact(vault, codes["Cabral"], {"datetime": "2026-09-01T10:00:00+02:00", "contact_type": "TELEFONISCH"})
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.reload()
+    row = next(r for r in range(view.proxy.rowCount()) if view.proxy.index(r, COL_NAME).data() == "Zaidi, Omar")
+    assert view.proxy.index(row, COL_LAST).data() == "20.11.2026"
+    view.contact_filter.setCurrentIndex(view.contact_filter.findData(6))
+    # Six weeks without an interview: Cabral (September) and the three never seen; not Zaidi.
+    assert sorted(_names(view)) == ["Al-Hassan, Mohammed", "Cabral, Selam", "Yılmaz, Şükrü", "Çelik, Aya"]
+    view.table.sortByColumn(COL_LAST, Qt.SortOrder.DescendingOrder)
+    view.contact_filter.setCurrentIndex(0)
+    assert _names(view)[0] == "Zaidi, Omar"
+    assert dt.date(2026, 11, 25)  # GK_TODAY

@@ -42,12 +42,13 @@ from gk_desktop.ui.widgets import format_date
 
 Index = QModelIndex | QPersistentModelIndex
 
-COL_CODE, COL_NAME, COL_AGE, COL_GROUP, COL_STATUS, COL_UNTIL, COL_PHASE, COL_MATCH = range(8)
+COL_CODE, COL_NAME, COL_AGE, COL_GROUP, COL_STATUS, COL_UNTIL, COL_PHASE, COL_LAST, COL_MATCH = range(9)
 HEADERS = (N_("Case code"), N_("Name"), N_("Age"), N_("Target group"), N_("Residence status"),
-           N_("valid until"), N_("Phase"), N_("Found by"))
+           N_("valid until"), N_("Phase"), N_("Last contact"), N_("Found by"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 EXPIRY_CHOICES = (0, 14, 28, 90)  # 0: no filter
+NO_CONTACT_WEEKS = (0, 4, 6, 12)  # 0: no filter; 6 weeks is the KEIN_KONTAKT deadline of DOMAIN.md §5
 EXPIRED_COLOUR = QColor("#b3261e")
 EXPIRING_COLOUR = QColor("#8a5300")
 EXPIRING_SOON_DAYS = 28
@@ -161,6 +162,8 @@ class ClientTableModel(QAbstractTableModel):
             return format_date(r.residence_valid_until) if r.residence_valid_until else ""
         if col == COL_PHASE:
             return labels.label(labels.CASE_PHASE, r.phase)
+        if col == COL_LAST:
+            return format_date(r.last_contact.astimezone().date()) if r.last_contact else ""
         if col == COL_MATCH:
             return self._found_by(r)
         return ""
@@ -185,7 +188,7 @@ class ClientTableModel(QAbstractTableModel):
 
     def _key_function(self, col: int) -> Any:
         sort_key = self._sort_key
-        if col in (COL_AGE, COL_UNTIL, COL_PHASE, COL_GROUP):
+        if col in (COL_AGE, COL_UNTIL, COL_PHASE, COL_GROUP, COL_LAST):
             return lambda r: (sort_key(r, col), self._collator.sortKey(f"{r.last_name} {r.first_name}"))
         return lambda r: self._collator.sortKey(sort_key(r, col))
 
@@ -212,6 +215,8 @@ class ClientTableModel(QAbstractTableModel):
             return -1 if r.age is None else r.age
         if col == COL_UNTIL:
             return r.residence_valid_until.toordinal() if r.residence_valid_until else 10**7
+        if col == COL_LAST:
+            return r.last_contact.timestamp() if r.last_contact else 0.0
         if col == COL_PHASE:
             return list(labels.CASE_PHASE).index(r.phase) if r.phase in labels.CASE_PHASE else 99
         if col == COL_GROUP:
@@ -228,6 +233,7 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self.target_group: str | None = None
         self.phase: str | None = None
         self.expiring_days = 0
+        self.no_contact_weeks = 0
         self.search_ids: set[str] | None = None
         self._accept: list[bool] | None = None  # per source row, computed in one Python pass
         self._accept_generation = -1
@@ -243,9 +249,11 @@ class ClientFilterProxy(QSortFilterProxyModel):
         # The source model sorts (fast, in Python); the proxy keeps its order and only filters.
         self.sourceModel().sort(column, order)
 
-    def set_filters(self, *, target_group: str | None = None, phase: str | None = None, expiring_days: int = 0) -> None:
+    def set_filters(self, *, target_group: str | None = None, phase: str | None = None, expiring_days: int = 0,
+                    no_contact_weeks: int = 0) -> None:
         self.beginFilterChange()
         self.target_group, self.phase, self.expiring_days = target_group, phase, expiring_days
+        self.no_contact_weeks = no_contact_weeks
         self._accept = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
@@ -261,6 +269,9 @@ class ClientFilterProxy(QSortFilterProxyModel):
         rows = model.rows_view()
         ids = self.search_ids
         group, phase, days, on = self.target_group, self.phase, self.expiring_days, model.today
+        weeks = self.no_contact_weeks
+        # No interview on or after this day (a client never seen counts as "no contact" too).
+        quiet_since = on - dt.timedelta(weeks=weeks) if weeks else None
 
         def accepts(r: Any) -> bool:
             if ids is not None and r.id not in ids:
@@ -271,9 +282,11 @@ class ClientFilterProxy(QSortFilterProxyModel):
                 return False
             if days and (r.residence_valid_until is None or (r.residence_valid_until - on).days > days):
                 return False
+            if quiet_since is not None and r.last_contact is not None and r.last_contact.astimezone().date() > quiet_since:
+                return False
             return True
 
-        if ids is not None and not (group or phase or days):
+        if ids is not None and not (group or phase or days or weeks):
             return [r.id in ids for r in rows]
         return [accepts(r) for r in rows]
 
@@ -336,8 +349,14 @@ class ClientsView(QWidget):
             text = _("any validity") if days == 0 else ngettext(
                 "status ends within {n} day or has ended", "status ends within {n} days or has ended", days).format(n=days)
             self.expiry_filter.addItem(text, days)
+        self.contact_filter = QComboBox()
+        for weeks in NO_CONTACT_WEEKS:
+            text = _("any last contact") if weeks == 0 else ngettext(
+                "no contact for {n} week", "no contact for {n} weeks", weeks).format(n=weeks)
+            self.contact_filter.addItem(text, weeks)
         for combo, name in ((self.group_filter, _("Filter by target group")), (self.phase_filter, _("Filter by phase")),
-                            (self.expiry_filter, _("Filter by end of residence status"))):
+                            (self.expiry_filter, _("Filter by end of residence status")),
+                            (self.contact_filter, _("Filter by last contact"))):
             combo.setAccessibleName(name)
             combo.currentIndexChanged.connect(self._filters_changed)
         filter_label = QLabel(_("&Filter:"))
@@ -362,7 +381,7 @@ class ClientsView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in ((COL_CODE, 120), (COL_NAME, 230), (COL_AGE, 60), (COL_GROUP, 170),
-                           (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 130)):
+                           (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 120), (COL_LAST, 110)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
@@ -384,6 +403,7 @@ class ClientsView(QWidget):
         filters.addWidget(self.group_filter)
         filters.addWidget(self.phase_filter)
         filters.addWidget(self.expiry_filter)
+        filters.addWidget(self.contact_filter)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         buttons = QHBoxLayout()
@@ -496,7 +516,8 @@ class ClientsView(QWidget):
 
     def _filters_changed(self) -> None:
         self.proxy.set_filters(target_group=self.group_filter.currentData(), phase=self.phase_filter.currentData(),
-                               expiring_days=int(self.expiry_filter.currentData() or 0))
+                               expiring_days=int(self.expiry_filter.currentData() or 0),
+                               no_contact_weeks=int(self.contact_filter.currentData() or 0))
         self._update_count()
 
     def _update_count(self) -> None:
