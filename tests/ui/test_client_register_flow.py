@@ -61,13 +61,13 @@ def test_new_client_by_keyboard_then_opened(qtbot, window) -> None:
     d.residence_status.setCurrentIndex(d.residence_status.findData("AUFENTHALTSGESTATTUNG"))
     qtbot.waitUntil(lambda: d.preview is not None and d.preview.target_group == "SEKUNDAER_GESTATTUNG")
     qtbot.keyClick(d.first_name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.client_detail and "Nour, Aya" in w.client_detail.title.text(),
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.case_view and "Nour, Aya" in w.case_view.title.text(),
                     timeout=10_000)
     qtbot.waitUntil(lambda: w.clients_view.model.rowCount() == 2, timeout=10_000)
     assert w.windowTitle() == "gk-desktop"  # never a name
-    qtbot.keyClick(w.client_detail.browser, Qt.Key.Key_Escape)
+    qtbot.keyClick(w.case_view.overview, Qt.Key.Key_Escape)
     assert w.stack.currentWidget() is w.clients_view
-    assert w.clients_view.selected_case_code() == w.client_detail.case_code
+    assert w.clients_view.selected_case_code() == w.case_view.case_code
 
 
 def test_ctrl_f_searches_and_enter_opens(qtbot, window) -> None:
@@ -79,7 +79,7 @@ def test_ctrl_f_searches_and_enter_opens(qtbot, window) -> None:
     qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and w.clients_view.proxy.columnCount() == 9,
                     timeout=5000)
     qtbot.keyClick(w.clients_view.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Khalil, Omar" in w.client_detail.title.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Khalil, Omar" in w.case_view.title.text(), timeout=5000)
 
 
 def test_a_rule_change_moves_the_target_group_in_the_list(qtbot, window, monkeypatch) -> None:

@@ -1,9 +1,4 @@
-"""One client opened from the list: what the file holds, read-only, in the order of a consultation.
-
-The case view with its tabs (Stammdaten, Aufenthalt, Bildung & Arbeit, Gespräche …) grows from
-here with the case-file issue; this page shows the register's facts and the computed target
-group, and takes the worker back to the list with Esc or Alt+Left.
-"""
+"""One client's facts as an HTML page (escaped): the Stammdaten tab of the case view."""
 
 from __future__ import annotations
 
@@ -11,13 +6,10 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QLocale
 
 from gk_desktop.i18n import _
 from gk_desktop.ui import labels
-from gk_desktop.ui.ops import Op
 from gk_desktop.ui.widgets import format_date
 
 
@@ -47,9 +39,10 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table cellspacing='0'><tr>{head}</tr>{body}</table>"
 
 
-def client_html(shown: dict[str, Any]) -> str:
+def client_html(shown: dict[str, Any], *, histories: bool = True) -> str:
     """The page for one client from :func:`gk_desktop.services.clients.show_client` output.
-    Every value from the file is escaped."""
+    Every value from the file is escaped. ``histories=False`` leaves out residence, education and
+    work (the case view shows them in their own tabs)."""
     c = shown["client"]
     parts: list[str] = []
     birth = _date(c["birth_date"]) + (" " + html.escape(_("(fictitious)")) if c["birth_date_fictitious"] else "")
@@ -80,6 +73,8 @@ def client_html(shown: dict[str, Any]) -> str:
         (_("Exclusion check"), html.escape(exclusion)),
         (_("Programme"), _e(c.get("programme_name") or c["programme"])),
     ]))
+    if not histories:
+        return _client_tail(parts, shown, c)
     parts.append(_h3(_("Residence")))
     periods = [[html.escape(labels.label(labels.RESIDENCE_STATUS, p["status"])), _date(p["valid_from"]),
                 _date(p["valid_until"]), _e(p["issuing_office"])] for p in reversed(c["residence_periods"])]
@@ -102,79 +97,15 @@ def client_html(shown: dict[str, Any]) -> str:
         if c["language_certificates"]:
             parts.append("<p>" + html.escape(_("Language certificates")) + ": " + ", ".join(
                 f"{_e(x['language'])} {_e(x['level'])} ({_date(x['date'])})" for x in c["language_certificates"]) + "</p>")
+    return _client_tail(parts, shown, c)
+
+
+def _client_tail(parts: list[str], shown: dict[str, Any], c: dict[str, Any]) -> str:
     parts.append(_h3(_("Cases")))
     case_rows = [[_e(k["number"]), html.escape(labels.label(labels.CASE_PHASE, k["phase"])),
                   html.escape(labels.label(labels.ACCESS_ROUTE, k["access_route"])), _date(k["first_contact_on"]),
                   _e(k["request"])] for k in shown["cases"]]
     parts.append(_table([_("No."), _("Phase"), _("Access route"), _("First contact"), _("Request")], case_rows))
     if c["internal_notes"]:
-        parts.append(f"<h3>{html.escape(_('Internal notes'))}</h3><p>{_e(c['internal_notes'])}</p>")
+        parts.append(_h3(_("Internal notes")) + f"<p>{_e(c['internal_notes'])}</p>")
     return "".join(parts)
-
-
-class ClientDetailView(QWidget):
-    """Signals:
-        back(): the worker goes back to the list (Esc, Alt+Left, the button).
-    """
-
-    back = Signal()
-
-    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._vault = vault
-        self.case_code: str | None = None
-        self.back_button = QPushButton(_("← &Back to the list"))
-        self.back_button.clicked.connect(self.back)
-        self.title = QLabel()
-        f = self.title.font()
-        f.setPointSize(f.pointSize() + 5)
-        self.title.setFont(f)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.browser = QTextBrowser()
-        self.browser.setOpenLinks(False)
-        self.browser.setAccessibleName(_("Client file"))
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.title)
-        layout.addWidget(self.browser, 1)
-        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Alt+Left")):
-            shortcut = QShortcut(key, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.back)
-
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        # Also when the shortcut map is not consulted (e.g. right after a dialog closed).
-        if event.key() == Qt.Key.Key_Escape or (
-                event.key() == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier):
-            self.back.emit()
-            return
-        super().keyPressEvent(event)
-
-    def open(self, case_code: str) -> None:
-        from gk_desktop.services import clients
-
-        vault = self._vault
-        if vault is None:
-            return
-        self.case_code = case_code
-        self.title.setText(case_code)
-        self.browser.setHtml("<p>" + html.escape(_("Loading …")) + "</p>")
-        Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
-
-    def _show(self, shown: dict[str, Any]) -> None:
-        if self._vault is None:
-            return  # locked while loading
-        c = shown["client"]
-        self.case_code = c["case_code"]
-        self.title.setText(f"{c['last_name']}, {c['first_name']} — {c['case_code']}")
-        self.browser.setHtml(client_html(shown))
-        self.browser.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def clear(self) -> None:
-        self._vault = None
-        self.case_code = None
-        self.title.clear()
-        self.browser.clear()

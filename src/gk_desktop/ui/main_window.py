@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.i18n import _, ngettext
 from gk_desktop.settings import Settings
-from gk_desktop.ui.client_view import ClientDetailView
+from gk_desktop.ui.case_view import CaseView
 from gk_desktop.ui.clients_view import ClientsView
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.rules_view import LegalRulesView
@@ -435,19 +435,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.overview = OverviewView()
         self.clients_view = ClientsView(vault)
-        self.client_detail = ClientDetailView(vault)
+        self.case_view = CaseView(vault)
         self.settings_view = SettingsView(settings, vault, sheet)
         self._pages = [self.overview, self.clients_view, self.settings_view]
         for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),
                             (_("Settings"), self.settings_view)):
             self.nav.addItem(title)
             self.stack.addWidget(view)
-        self.stack.addWidget(self.client_detail)  # opened from the list; the nav stays on "Clients"
+        self.stack.addWidget(self.case_view)  # opened from the list; the nav stays on "Clients"
         self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self._pages[row]) if row >= 0 else None)
         self.nav.setCurrentRow(0)
         self.clients_view.open_client.connect(self.open_client)
         self.clients_view.new_client_requested.connect(self.new_client)
-        self.client_detail.back.connect(self.back_to_list)
+        self.case_view.back.connect(self.back_to_list)
         self.settings_view.rules_view.rules_changed.connect(self.clients_view.reload)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -515,13 +515,13 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self._pages.index(self.clients_view))
         self.nav.blockSignals(False)
-        self.stack.setCurrentWidget(self.client_detail)
-        self.client_detail.open(case_code)
+        self.stack.setCurrentWidget(self.case_view)
+        self.case_view.open(case_code)
 
     def back_to_list(self) -> None:
         self.show_clients()
-        if self.client_detail.case_code:
-            self.clients_view.select_case_code(self.client_detail.case_code)
+        if self.case_view.case_code:
+            self.clients_view.select_case_code(self.case_view.case_code)
         self.clients_view.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def new_client(self) -> None:
@@ -572,7 +572,7 @@ class MainWindow(QMainWindow):
             dialog.close_for_lock()
         self.first_contact_dialog = None
         self.clients_view.clear()
-        self.client_detail.clear()
+        self.case_view.clear()
         self.settings_view.rules_view.clear()
         self._vault = None
         self.settings_view._vault = None

@@ -1,0 +1,419 @@
+"""The case view: one client's file in tabs along the case (Stammdaten, Aufenthalt, Bildung &
+Arbeit, Gespräche). Later issues add Dokumente, Einwilligungen, Planung, Vermittlungen, Prüfungen.
+
+Every list is a :class:`RecordTableModel` over the plain dicts of
+:func:`gk_desktop.services.clients.show_client`; the page loads on the database lane and keeps
+nothing once the app locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gk_desktop.i18n import N_, _
+from gk_desktop.ui import labels
+from gk_desktop.ui.client_view import client_html
+from gk_desktop.ui.ops import Op
+from gk_desktop.ui.widgets import format_date
+
+Index = QModelIndex | QPersistentModelIndex
+
+CONTACT_TYPE = {
+    "PERSOENLICH": N_("in person"), "AUFSUCHEND": N_("outreach visit"), "TELEFONISCH": N_("phone"),
+    "VIDEO_MESSENGER": N_("video / messenger"), "BEGLEITUNG": N_("accompanying to an appointment"),
+    "FALLKONFERENZ": N_("case conference"), "SCHRIFTVERKEHR": N_("correspondence"),
+}
+EMPLOYMENT = {
+    "ERLAUBT": N_("permitted"), "NUR_MIT_ERLAUBNIS_ABH": N_("only with the ABH's permission"),
+    "VERBOT_60A_ABS6": N_("banned (§ 60a (6))"), "VERBOT_60B": N_("banned (§ 60b)"),
+    "WARTEZEIT_ASYLG": N_("waiting period (AsylG)"), "UNBEKANNT": N_("unknown"),
+}
+SOURCE = {"DOKUMENT_GESEHEN": N_("document seen"), "ANGABE_KLIENT": N_("client's statement"),
+          "ABH_MIT_EINWILLIGUNG": N_("ABH, with consent")}
+ASYLUM_STAGE = {
+    "GESUCH": N_("asylum request"), "ANTRAG": N_("application filed"), "ANHOERUNG": N_("hearing"),
+    "BESCHEID_POSITIV": N_("decision: positive"), "BESCHEID_NEGATIV": N_("decision: negative"),
+    "OFFENSICHTLICH_UNBEGRUENDET": N_("manifestly unfounded"), "KLAGE_ANHAENGIG": N_("appeal pending"),
+    "RECHTSKRAEFTIG": N_("final"), "FOLGEANTRAG": N_("subsequent application"), "DUBLIN": N_("Dublin procedure"),
+}
+IDENTITY_CLARIFIED = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no"), "UNBEKANNT": N_("unknown")}
+IDENTITY_ACTION = {
+    "BOTSCHAFTSTERMIN": N_("embassy appointment"), "PASSANTRAG": N_("passport application"),
+    "ANFRAGE_FAMILIE": N_("request to the family"), "EIDESSTATTLICHE_VERSICHERUNG": N_("sworn statement"),
+    "UEBERSETZUNG": N_("translation"), "URKUNDE_BESCHAFFT": N_("document obtained"),
+    "VORSPRACHE_ABH": N_("appointment at the ABH"), "SONSTIGES": N_("other"),
+}
+QUALIFICATION = {
+    "KEINER": N_("none"), "HSA_9": N_("HSA after year 9"), "HSA_10": N_("HSA after year 10"),
+    "FOR_MSA": N_("FOR / MSA"), "FHR": N_("FHR"), "AHR": N_("Abitur"), "BERUFSABSCHLUSS": N_("vocational qualification"),
+    "AUSLAENDISCH": N_("foreign qualification"),
+}
+END_REASON = {
+    "BESTANDEN": N_("passed"), "NICHT_BESTANDEN": N_("failed"), "ABGEBROCHEN": N_("dropped out"),
+    "GEKUENDIGT": N_("dismissed"), "UEBERNOMMEN": N_("taken on"), "BEFRISTUNG_ENDE": N_("fixed term ended"),
+    "SONSTIGES": N_("other"),
+}
+NEED_AREA = {
+    "SPRACHE": N_("language"), "SCHULE_BILDUNG": N_("school and education"), "AUSBILDUNG": N_("vocational training"),
+    "ARBEIT": N_("work"), "AUFENTHALT": N_("residence"), "IDENTITAET_PASS": N_("identity and passport"),
+    "WOHNEN": N_("housing"), "GESUNDHEIT": N_("health"), "FINANZEN_LEISTUNGEN": N_("money and benefits"),
+    "FAMILIE": N_("family"), "FREIZEIT_SOZIALES": N_("leisure and social life"), "MOBILITAET": N_("mobility"),
+    "BEHOERDEN_ALLTAG": N_("authorities and daily life"), "RECHT_VERFAHREN": N_("law and proceedings"),
+    "SONSTIGES": N_("other"),
+}
+EMBASSY_WARNING = N_("No contact with the embassy while the asylum procedure is running: an embassy "
+                     "appointment is planned or recorded for a holder of an Aufenthaltsgestattung.")
+
+
+def _date(value: str | None) -> str:
+    return format_date(dt.date.fromisoformat(value)) if value else ""
+
+
+def _datetime(value: str | None) -> str:
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value).astimezone()
+    return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # English source, translated at display
+    value: Callable[[dict[str, Any]], str]
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A read-only table over dicts (records as `client show` prints them)."""
+
+    def __init__(self, columns: list[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._columns = columns
+        self._rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
+            return _(self._columns[section].header)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._columns[index.column()].value(self._rows[index.row()])
+            if role == Qt.ItemDataRole.DisplayRole:
+                return " ".join(text.split())[:200]
+            return text if len(text) > 60 else None
+        return None
+
+
+def _table(model: RecordTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setAccessibleName(name)
+    return table
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    f = label.font()
+    f.setBold(True)
+    label.setFont(f)
+    return label
+
+
+def embassy_warning_applies(client: dict[str, Any]) -> bool:
+    """A Gestattung holder whose identity efforts plan or record an embassy appointment."""
+    return client.get("residence_status") == "AUFENTHALTSGESTATTUNG" and any(
+        e.get("action") == "BOTSCHAFTSTERMIN" for e in client.get("identity_efforts", []))
+
+
+class CaseView(QWidget):
+    """Signals:
+        back(): to the list (Esc, Alt+Left, the button).
+        new_interview_requested(str, str): case code and client id (the "Neues Gespräch" button).
+    """
+
+    back = Signal()
+    new_interview_requested = Signal(str, str)
+    loaded = Signal()
+
+    def __init__(self, vault: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vault = vault
+        self.case_code: str | None = None
+        self.client_id: str | None = None
+        self.shown: dict[str, Any] | None = None
+        self.back_button = QPushButton(_("← &Back to the list"))
+        self.back_button.clicked.connect(self.back)
+        self.title = QLabel()
+        f = self.title.font()
+        f.setPointSize(f.pointSize() + 5)
+        self.title.setFont(f)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Case file"))
+
+        # Stammdaten
+        self.overview = QTextBrowser()
+        self.overview.setOpenLinks(False)
+        self.overview.setAccessibleName(_("Personal data"))
+        self.tabs.addTab(self.overview, _("&Personal data"))
+
+        # Aufenthalt
+        self.periods = RecordTableModel([
+            Column(N_("Status"), lambda r: labels.label(labels.RESIDENCE_STATUS, r["status"])),
+            Column(N_("from"), lambda r: _date(r["valid_from"])),
+            Column(N_("until"), lambda r: _date(r["valid_until"])),
+            Column(N_("Employment"), lambda r: labels.label(EMPLOYMENT, r["employment_permission"])),
+            Column(N_("issued by"), lambda r: r["issuing_office"] or ""),
+            Column(N_("Source"), lambda r: labels.label(SOURCE, r["source"])),
+        ], self)
+        self.asylum = RecordTableModel([
+            Column(N_("Stage"), lambda r: labels.label(ASYLUM_STAGE, r["stage"])),
+            Column(N_("Applied on"), lambda r: _date(r["applied_on"])),
+            Column(N_("Decision served on"), lambda r: _date(r["decision_served_on"])),
+            Column(N_("Legal counsel"), lambda r: r["legal_counsel"] or ""),
+        ], self)
+        self.efforts = RecordTableModel([
+            Column(N_("Date"), lambda r: _date(r["date"])),
+            Column(N_("Action"), lambda r: labels.label(IDENTITY_ACTION, r["action"])),
+            Column(N_("Result"), lambda r: r["result"] or ""),
+            Column(N_("Proof"), lambda r: r["proof"] or ""),
+        ], self)
+        self.identity_label = QLabel()
+        self.identity_label.setWordWrap(True)
+        self.embassy_warning = QLabel()
+        self.embassy_warning.setWordWrap(True)
+        self.embassy_warning.setStyleSheet("QLabel { background: #fdecea; color: #8c1d18; padding: 6px; }")
+        residence = QWidget()
+        rl = QVBoxLayout(residence)
+        rl.addWidget(_heading(_("Residence status over time")))
+        rl.addWidget(_table(self.periods, _("Residence status over time")), 3)
+        rl.addWidget(_heading(_("Asylum procedure")))
+        rl.addWidget(_table(self.asylum, _("Asylum procedure")), 1)
+        rl.addWidget(_heading(_("Identity and passport")))
+        rl.addWidget(self.identity_label)
+        rl.addWidget(self.embassy_warning)
+        rl.addWidget(_table(self.efforts, _("Identity and passport efforts")), 2)
+        self.tabs.addTab(residence, _("&Residence"))
+
+        # Bildung & Arbeit
+        self.education = RecordTableModel([
+            Column(N_("Institution"), lambda r: r["institution"] or ""),
+            Column(N_("Programme"), lambda r: r["programme"] or ""),
+            Column(N_("Country"), lambda r: r["country"] or ""),
+            Column(N_("from"), lambda r: _date(r["start_date"])),
+            Column(N_("until"), lambda r: _date(r["end_date"])),
+            Column(N_("Attended successfully"), lambda r: "" if r["attendance_ok"] is None else (_("yes") if r["attendance_ok"] else _("no"))),
+            Column(N_("Qualification"), lambda r: labels.label(QUALIFICATION, r["qualification"], "")),
+        ], self)
+        self.certificates = RecordTableModel([
+            Column(N_("Language"), lambda r: r["language"] or ""),
+            Column(N_("Level"), lambda r: r["level"] or ""),
+            Column(N_("Skill"), lambda r: r["skill"] or ""),
+            Column(N_("Evidence"), lambda r: r["evidence"] or ""),
+            Column(N_("Date"), lambda r: _date(r["date"])),
+        ], self)
+        self.work = RecordTableModel([
+            Column(N_("Kind"), lambda r: labels.label(labels.WORK_TYPE, r["type"])),
+            Column(N_("Employer"), lambda r: r["employer"] or ""),
+            Column(N_("Occupation"), lambda r: r["occupation"] or ""),
+            Column(N_("from"), lambda r: _date(r["start_date"])),
+            Column(N_("planned until"), lambda r: _date(r["planned_end_date"])),
+            Column(N_("ended on"), lambda r: _date(r["actual_end_date"])),
+            Column(N_("Hours per week"), lambda r: "" if r["hours_per_week"] is None else f"{r['hours_per_week']:g}"),
+            Column(N_("End"), lambda r: labels.label(END_REASON, r["end_reason"], "")),
+        ], self)
+        learning = QWidget()
+        ll = QVBoxLayout(learning)
+        ll.addWidget(_heading(_("School and education")))
+        ll.addWidget(_table(self.education, _("School and education")), 2)
+        ll.addWidget(_heading(_("Language certificates")))
+        ll.addWidget(_table(self.certificates, _("Language certificates")), 1)
+        ll.addWidget(_heading(_("Training and work")))
+        ll.addWidget(_table(self.work, _("Training and work")), 2)
+        self.tabs.addTab(learning, _("&Education and work"))
+
+        # Gespräche
+        self.interviews = RecordTableModel([
+            Column(N_("When"), lambda r: _datetime(r["datetime"])),
+            Column(N_("Type"), lambda r: labels.label(CONTACT_TYPE, r["contact_type"])),
+            Column(N_("Minutes"), lambda r: "" if r["duration_min"] is None else str(r["duration_min"])),
+            Column(N_("Need areas"), lambda r: ", ".join(labels.label(NEED_AREA, a) for a in r["need_areas"])),
+            Column(N_("Note"), lambda r: r["note"] or ""),
+        ], self)
+        self.interview_table = _table(self.interviews, _("Interviews"))
+        self.interview_table.selectionModel().currentRowChanged.connect(self._show_interview)
+        self.interview_text = QTextBrowser()
+        self.interview_text.setAccessibleName(_("Interview"))
+        self.new_interview_button = QPushButton(_("&New interview …"))
+        self.new_interview_button.setToolTip(_("New interview (Ctrl+G)"))
+        self.new_interview_button.clicked.connect(self._new_interview)
+        self.new_interview_button.setEnabled(False)  # enabled by set_interviews_enabled() once an editor is wired
+        talks = QWidget()
+        tl = QVBoxLayout(talks)
+        row = QHBoxLayout()
+        row.addWidget(self.new_interview_button)
+        row.addStretch(1)
+        tl.addLayout(row)
+        tl.addWidget(self.interview_table, 2)
+        tl.addWidget(self.interview_text, 3)
+        self.tabs.addTab(talks, _("&Interviews"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Alt+Left")):
+            shortcut = QShortcut(key, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.back)
+        interview_key = QShortcut(QKeySequence("Ctrl+G"), self)
+        interview_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        interview_key.activated.connect(self._new_interview)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_Escape or (
+                event.key() == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.back.emit()
+            return
+        super().keyPressEvent(event)
+
+    # -- loading
+
+    def open(self, case_code: str) -> None:
+        from gk_desktop.services import clients
+
+        vault = self._vault
+        if vault is None:
+            return
+        self.case_code = case_code
+        self.title.setText(case_code)
+        Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
+
+    def reload(self) -> None:
+        if self.case_code:
+            self.open(self.case_code)
+
+    def _show(self, shown: dict[str, Any]) -> None:
+        if self._vault is None:
+            return  # locked while loading
+        self.shown = shown
+        c = shown["client"]
+        self.case_code, self.client_id = c["case_code"], c["id"]
+        self.title.setText(f"{c['last_name']}, {c['first_name']} — {c['case_code']}")
+        self.overview.setHtml(client_html(shown, histories=False))
+        self.periods.set_rows(list(reversed(c["residence_periods"])))
+        self.asylum.set_rows(c["asylum_procedures"])
+        self.efforts.set_rows(sorted(c["identity_efforts"], key=lambda e: e["date"] or "", reverse=True))
+        ident = c["identity_status"]
+        if ident:
+            parts = [_("Identity clarified: {answer}").format(answer=labels.label(IDENTITY_CLARIFIED, ident["clarified"]))]
+            if ident["documents_available"]:
+                parts.append(_("Documents: {docs}").format(docs=ident["documents_available"]))
+            if ident["passport_valid_until"]:
+                parts.append(_("Passport valid until {date}").format(date=_date(ident["passport_valid_until"])))
+            self.identity_label.setText(" · ".join(parts))
+        else:
+            self.identity_label.setText(_("Identity: nothing recorded yet."))
+        self.embassy_warning.setText(_(EMBASSY_WARNING))
+        self.embassy_warning.setVisible(embassy_warning_applies(c))
+        self.education.set_rows(c["education_records"])
+        self.certificates.set_rows(c["language_certificates"])
+        self.work.set_rows(c["work_records"])
+        self.interviews.set_rows(shown["contacts"])
+        self.interview_text.clear()
+        if shown["contacts"]:
+            self.interview_table.selectRow(0)
+        self.loaded.emit()
+
+    def _show_interview(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.interview_text.clear()
+            return
+        r = self.interviews.row_at(current.row())
+        lines = [f"<p><b>{html.escape(_datetime(r['datetime']))}</b> · {html.escape(labels.label(CONTACT_TYPE, r['contact_type']))}"]
+        if r["place"]:
+            lines.append(" · " + html.escape(r["place"]))
+        lines.append("</p>")
+        if r["participants"]:
+            lines.append(f"<p>{html.escape(_('Participants'))}: {html.escape(r['participants'])}</p>")
+        if r["interpreter"] and r["interpreter"] != "KEINE":
+            lines.append(f"<p>{html.escape(_('Interpreter'))}: {html.escape(r['interpreter_language'] or '')}</p>")
+        lines.append("<p>" + html.escape(r["note"] or "").replace("\n", "<br>") + "</p>")
+        if r["agreements"]:
+            lines.append(f"<p><b>{html.escape(_('Agreements'))}</b><br>" + html.escape(r["agreements"]).replace("\n", "<br>") + "</p>")
+        if r["next_appointment"]:
+            lines.append(f"<p>{html.escape(_('Next appointment'))}: {html.escape(_datetime(r['next_appointment']))}</p>")
+        self.interview_text.setHtml("".join(lines))
+
+    def set_interviews_enabled(self, enabled: bool) -> None:
+        self.new_interview_button.setEnabled(enabled)
+
+    def _new_interview(self) -> None:
+        if self.case_code and self.client_id and self.new_interview_button.isEnabled():
+            self.new_interview_requested.emit(self.case_code, self.client_id)
+
+    def show_interview(self, contact_id: str) -> bool:
+        """Select an interview (a search hit on a note opens it here)."""
+        for row in range(self.interviews.rowCount()):
+            if self.interviews.row_at(row)["id"] == contact_id:
+                self.tabs.setCurrentIndex(3)
+                self.interview_table.selectRow(row)
+                return True
+        return False
+
+    def clear(self) -> None:
+        self._vault = None
+        self.case_code = self.client_id = None
+        self.shown = None
+        self.title.clear()
+        self.overview.clear()
+        for model in (self.periods, self.asylum, self.efforts, self.education, self.certificates, self.work,
+                      self.interviews):
+            model.set_rows([])
+        self.identity_label.clear()
+        self.interview_text.clear()

@@ -1,0 +1,97 @@
+"""The case view: tabs along the case, read from the file; the embassy warning; interviews."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gk_desktop.services import clients, contacts
+from gk_desktop.ui import ops
+from gk_desktop.ui.case_view import CaseView, embassy_warning_applies
+from gk_desktop.ui.client_view import client_html
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+
+
+FILE = {
+    "first_name": "Aya", "last_name": "Nour", "birth_date": "2004-08-09", "internal_notes": "<b>nicht fett</b>",
+    "name_variants": ["آية نور"],
+    "residence_periods": [{"status": "AUFENTHALTSGESTATTUNG", "valid_from": "2024-01-10", "valid_until": "2027-01-09",
+                           "issuing_office": "ABH Rheine", "source": "DOKUMENT_GESEHEN"}],
+    "asylum_procedures": [{"stage": "ANHOERUNG", "applied_on": "2024-01-20"}],
+    "identity_status": {"clarified": "TEILWEISE", "documents_available": "Geburtsurkunde"},
+    "identity_efforts": [{"date": "2026-12-01", "action": "BOTSCHAFTSTERMIN", "result": "geplant"}],
+    "education_records": [{"institution": "Berufskolleg Rheine", "programme": "IFK", "country": "DE",
+                           "start_date": "2024-08-01", "attendance_ok": True}],
+    "language_certificates": [{"language": "de", "level": "A2", "evidence": "DTZ", "date": "2025-06-01"}],
+    "work_records": [{"type": "PRAKTIKUM", "employer": "Bäckerei Schmitz", "start_date": "2025-03-01",
+                      "actual_end_date": "2025-03-28"}],
+}
+
+
+@pytest.fixture
+def opened(qtbot, open_vault):
+    code = clients.add_client(open_vault, FILE).case_code
+    contacts.add_contact(open_vault, code, {"datetime": "2026-11-20T10:00:00+01:00", "contact_type": "PERSOENLICH",
+                                            "note": "Zeugnisse besprochen.", "need_areas": ["SCHULE_BILDUNG"],
+                                            "agreements": "Kopien bis Montag."})
+    view = CaseView(open_vault)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open(code)
+    yield view, code
+    ops.wait_all()
+
+
+def test_every_tab_shows_the_file(qtmodeltester, opened) -> None:
+    view, code = opened
+    assert "Nour, Aya" in view.title.text() and code in view.title.text()
+    assert [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())] == [
+        "Stammdaten", "Aufenthalt", "Bildung und Arbeit", "Gespräche"]
+    text = view.overview.toPlainText()
+    assert "آية نور" in text and "<b>nicht fett</b>" in text  # escaped, shown as typed
+    for model in (view.periods, view.asylum, view.efforts, view.education, view.certificates, view.work, view.interviews):
+        qtmodeltester.check(model)
+        assert model.rowCount() == 1
+    assert view.periods.index(0, 0).data() == "Aufenthaltsgestattung" and view.periods.index(0, 1).data() == "10.01.2024"
+    assert view.work.index(0, 1).data() == "Bäckerei Schmitz"
+    assert "Zeugnisse besprochen." in view.interview_text.toPlainText()
+    assert "Kopien bis Montag." in view.interview_text.toPlainText()
+
+
+def test_embassy_warning_for_a_gestattung_holder(opened) -> None:
+    view, _code = opened
+    assert not view.embassy_warning.isHidden() and "Botschaft" in view.embassy_warning.text()
+    assert not embassy_warning_applies({"residence_status": "DULDUNG_60A",
+                                        "identity_efforts": [{"action": "BOTSCHAFTSTERMIN"}]})
+
+
+def test_keyboard_back_and_new_interview(qtbot, opened) -> None:
+    view, code = opened
+    requested: list[tuple[str, str]] = []
+    backs: list[bool] = []
+    view.new_interview_requested.connect(lambda c, i: requested.append((c, i)))
+    view.back.connect(lambda: backs.append(True))
+    view.set_interviews_enabled(True)
+    view.tabs.setCurrentIndex(3)
+    view.interview_table.setFocus()
+    qtbot.keyClick(view.interview_table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert requested and requested[0][0] == code
+    qtbot.keyClick(view.interview_table, Qt.Key.Key_Escape)
+    assert backs
+
+
+def test_clear_forgets_everything(opened) -> None:
+    view, _code = opened
+    view.clear()
+    assert view.title.text() == "" and view.overview.toPlainText() == "" and view.interviews.rowCount() == 0
+
+
+def test_page_escapes_every_value(open_vault) -> None:
+    code = clients.add_client(open_vault, {**FILE, "internal_notes": "<script>x</script>"}).case_code
+    assert "&lt;script&gt;" in client_html(clients.show_client(open_vault, code))
