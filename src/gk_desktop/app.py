@@ -68,6 +68,9 @@ class AppController:
         self._clock = clock
         self.qsettings = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._idle: Any = None
+        from gk_desktop.ui.clipboard import ClipboardGuard
+
+        self.clipboard_guard = ClipboardGuard(app)
         app.aboutToQuit.connect(self.shutdown)
 
     @property
@@ -152,6 +155,7 @@ class AppController:
         else:
             self.main_window.show()
         self.main_window.refresh()
+        self.main_window.offer_drafts()
         self.idle.set_minutes(self.settings.auto_lock_minutes)
         self.idle.start()
 
@@ -192,6 +196,9 @@ class AppController:
         clipboard = QApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
+        from gk_desktop.ui.privacy import privacy
+
+        privacy.reset()
 
     def shutdown(self) -> None:
         from gk_desktop.ui import ops

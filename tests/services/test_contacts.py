@@ -89,3 +89,15 @@ def test_notes_search_from_the_third_character_newest_first(open_vault, code) ->
         assert search.search_notes(s, "zeugnisse")[0].snippet.startswith(("Über", "…"))  # in the agreements
         combined = search.search_all(s, "yilmaz")
         assert [h.match for h in combined] == ["name"]
+
+
+def test_saving_an_interview_deletes_its_draft_in_the_same_transaction(open_vault, code) -> None:
+    from gk_desktop.services import drafts
+
+    draft_id = drafts.save_draft(open_vault, "contact", {"note": "halb getippt"})
+    contacts.add_contact(open_vault, code, INTERVIEW, draft_id=draft_id)
+    assert drafts.list_drafts(open_vault) == []
+    with pytest.raises(InputRejectedError):
+        draft_two = drafts.save_draft(open_vault, "contact", {"note": "noch einer"})
+        contacts.add_contact(open_vault, code, {**INTERVIEW, "duration_min": 5000}, draft_id=draft_two)
+    assert len(drafts.list_drafts(open_vault)) == 1  # a refused interview keeps its draft

@@ -280,7 +280,7 @@ def test_duplicate_candidate_and_open_existing(qtbot, vault, dialog) -> None:
     rows = dialog.candidates.list
     assert rows.topLevelItemCount() == 1
     item = rows.topLevelItem(0)
-    assert [item.text(c) for c in range(4)] == [existing, "Mohammed Al-Hassan", "04.03.2001",
+    assert [item.text(c) for c in range(4)] == [existing, "Al-Hassan, Mohammed", "04.03.2001",
                                                reason_text("same_birth_date_similar_name")]
     assert reason_text("same_birth_date_similar_name") != "same_birth_date_similar_name"
     assert QApplication.focusWidget() is rows

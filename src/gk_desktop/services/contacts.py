@@ -67,8 +67,11 @@ def parse_contact(data: Any, problems: Problems) -> tuple[dict[str, Any], list[s
     return values, areas
 
 
-def add_contact(vault: Any, case_code: str, data: Any, *, source: str = "cli") -> str:
-    """Record an interview in the client's current case (the open one with the highest number)."""
+def add_contact(vault: Any, case_code: str, data: Any, *, source: str = "cli", draft_id: str | None = None) -> str:
+    """Record an interview in the client's current case (the open one with the highest number).
+
+    ``draft_id``: the draft the interview was typed in is deleted in the same transaction, so a
+    crash can never leave both the interview and its draft (which would record it twice)."""
     from gk_desktop.services.clients import _get_client
 
     problems = Problems()
@@ -82,6 +85,10 @@ def add_contact(vault: Any, case_code: str, data: Any, *, source: str = "cli") -
         s.flush()
         for area in areas:
             s.add(M.ContactNeedArea(contact_id=contact.id, need_area=area))
+        if draft_id is not None:
+            draft = s.get(M.Draft, draft_id)
+            if draft is not None:
+                s.delete(draft)
         vault.record_event("create", session=s, source=source, target_table="contact", target_id=contact.id)
         s.commit()
         return contact.id

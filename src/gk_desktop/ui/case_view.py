@@ -32,6 +32,7 @@ from gk_desktop.i18n import N_, _
 from gk_desktop.ui import labels
 from gk_desktop.ui.client_view import client_html
 from gk_desktop.ui.ops import Op
+from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.widgets import format_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -311,11 +312,23 @@ class CaseView(QWidget):
             shortcut = QShortcut(key, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.back)
+        self.copy_code_button = QPushButton(_("Copy &case code"))
+        self.copy_code_button.setToolTip(_("Copy the case code (Ctrl+Shift+C); the clipboard is cleared after 15 seconds"))
+        self.copy_code_button.clicked.connect(self.copy_case_code)
+        top.insertWidget(2, self.copy_code_button)
+        copy_key = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
+        copy_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy_key.activated.connect(self.copy_case_code)
         interview_key = QShortcut(QKeySequence("Ctrl+G"), self)
         interview_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         interview_key.activated.connect(self._new_interview)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        # Also when the shortcut map is not consulted (the window not yet active after a dialog).
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() == Qt.Key.Key_G:
+            self._new_interview()
+            return
         if event.key() == Qt.Key.Key_Escape or (
                 event.key() == Qt.Key.Key_Left and event.modifiers() & Qt.KeyboardModifier.AltModifier):
             self.back.emit()
@@ -344,6 +357,7 @@ class CaseView(QWidget):
         self.shown = shown
         c = shown["client"]
         self.case_code, self.client_id = c["case_code"], c["id"]
+        privacy.set_open_client(c["id"])
         self.title.setText(f"{c['last_name']}, {c['first_name']} — {c['case_code']}")
         self.overview.setHtml(client_html(shown, histories=False))
         self.periods.set_rows(list(reversed(c["residence_periods"])))
@@ -365,6 +379,10 @@ class CaseView(QWidget):
         self.certificates.set_rows(c["language_certificates"])
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
+        for table in self.findChildren(QTableView):
+            table.resizeColumnsToContents()
+            for col in range(table.model().columnCount() - 1):
+                table.setColumnWidth(col, min(table.columnWidth(col), 320))
         self.interview_text.clear()
         if shown["contacts"]:
             self.interview_table.selectRow(0)
@@ -390,6 +408,12 @@ class CaseView(QWidget):
             lines.append(f"<p>{html.escape(_('Next appointment'))}: {html.escape(_datetime(r['next_appointment']))}</p>")
         self.interview_text.setHtml("".join(lines))
 
+    def copy_case_code(self) -> None:
+        from gk_desktop.ui.clipboard import copy_text
+
+        if self.case_code:
+            copy_text(self.case_code)
+
     def set_interviews_enabled(self, enabled: bool) -> None:
         self.new_interview_button.setEnabled(enabled)
 
@@ -407,6 +431,7 @@ class CaseView(QWidget):
         return False
 
     def clear(self) -> None:
+        privacy.set_open_client(None)
         self._vault = None
         self.case_code = self.client_id = None
         self.shown = None

@@ -38,6 +38,8 @@ from gk_desktop.domain.clock import today
 from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.ui import labels
 from gk_desktop.ui.ops import Op
+from gk_desktop.services.search import snippet_for
+from gk_desktop.ui.privacy import display_name, display_text, privacy
 from gk_desktop.ui.widgets import format_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -149,7 +151,7 @@ class ClientTableModel(QAbstractTableModel):
         if col == COL_CODE:
             return r.case_code
         if col == COL_NAME:
-            return f"{r.last_name}, {r.first_name}"
+            return display_name(r.id, r.first_name, r.last_name)
         if col == COL_AGE:
             if r.age is None:
                 return "–"
@@ -170,18 +172,16 @@ class ClientTableModel(QAbstractTableModel):
 
     def _found_by(self, r: Any) -> str:
         """What the search matched, worked out only for the rows someone looks at."""
-        from gk_desktop.services.search import snippet_for
-
         m = self._matches
         if m is None or r.id not in m.kinds:
             return ""
+        kind = m.kinds[r.id]
         text = self._found.get(r.id)
         if text is None:
-            kind = m.kinds[r.id]
             snippet = r.case_code if kind == "case_code" else snippet_for(
                 m.terms, r.first_name, r.last_name, r.name_variants)
             text = self._found[r.id] = f"{labels.label(labels.SEARCH_MATCH, kind)}: {snippet}"
-        return text
+        return text if kind == "case_code" else display_text(r.id, text)
 
     # -- sorting: in Python with collation keys, not by the proxy (whose C++ sort would call
     # back into Python for every comparison: seconds at 10,000 rows)
@@ -190,6 +190,8 @@ class ClientTableModel(QAbstractTableModel):
         sort_key = self._sort_key
         if col in (COL_AGE, COL_UNTIL, COL_PHASE, COL_GROUP, COL_LAST):
             return lambda r: (sort_key(r, col), self._collator.sortKey(f"{r.last_name} {r.first_name}"))
+        if col == COL_NAME:  # the real name, also while names are masked
+            return lambda r: self._collator.sortKey(f"{r.last_name}, {r.first_name}")
         return lambda r: self._collator.sortKey(sort_key(r, col))
 
     def _sorted(self, rows: list[Any]) -> list[Any]:
@@ -209,6 +211,11 @@ class ClientTableModel(QAbstractTableModel):
         self.changePersistentIndexList(
             persistent, [self.index(where[id(before[ix.row()])], ix.column()) for ix in persistent])
         self.layoutChanged.emit()
+
+    def names_changed(self) -> None:
+        """Diskret-Modus switched: the name and "found by" cells repaint."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_NAME), self.index(len(self._rows) - 1, COL_MATCH))
 
     def _sort_key(self, r: Any, col: int) -> Any:
         if col == COL_AGE:
@@ -251,18 +258,18 @@ class ClientFilterProxy(QSortFilterProxyModel):
 
     def set_filters(self, *, target_group: str | None = None, phase: str | None = None, expiring_days: int = 0,
                     no_contact_weeks: int = 0) -> None:
-        self.beginFilterChange()
         self.target_group, self.phase, self.expiring_days = target_group, phase, expiring_days
         self.no_contact_weeks = no_contact_weeks
-        self._accept = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._refilter()
 
     def set_search(self, ids: set[str] | None) -> None:
-        columns_change = (ids is None) != (self.search_ids is None)
-        self.beginFilterChange()
         self.search_ids = ids
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.beginFilterChange()
         self._accept = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Both if columns_change else QSortFilterProxyModel.Direction.Rows)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _flags(self) -> list[bool]:
         model = self.sourceModel()
@@ -299,9 +306,6 @@ class ClientFilterProxy(QSortFilterProxyModel):
             self._accept = self._flags()
             self._accept_generation = generation
         return self._accept[source_row]
-
-    def filterAcceptsColumn(self, source_column: int, source_parent: Index) -> bool:  # noqa: N802
-        return source_column != COL_MATCH or self.search_ids is not None
 
 
 
@@ -358,11 +362,14 @@ class ClientsView(QWidget):
                             (self.expiry_filter, _("Filter by end of residence status")),
                             (self.contact_filter, _("Filter by last contact"))):
             combo.setAccessibleName(name)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
             combo.currentIndexChanged.connect(self._filters_changed)
         filter_label = QLabel(_("&Filter:"))
         filter_label.setBuddy(self.group_filter)
 
         self.model = ClientTableModel(self)
+        privacy.changed.connect(self.model.names_changed)
         self.proxy = ClientFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -383,6 +390,7 @@ class ClientsView(QWidget):
         for col, width in ((COL_CODE, 120), (COL_NAME, 230), (COL_AGE, 60), (COL_GROUP, 170),
                            (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 120), (COL_LAST, 110)):
             self.table.setColumnWidth(col, width)
+        self.table.setColumnHidden(COL_MATCH, True)  # "found by" shows only while searching
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
 
@@ -454,6 +462,7 @@ class ClientsView(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.proxy.set_search(None)
+        self.table.setColumnHidden(COL_MATCH, True)
         self.model.clear()
         self._update_count()
 
@@ -473,6 +482,7 @@ class ClientsView(QWidget):
             self._shown_query = ""
             self.proxy.set_search(None)
             self.model.set_matches(None)
+            self.table.setColumnHidden(COL_MATCH, True)
             self._update_count()
             self.searched.emit(text)
             return
@@ -488,6 +498,7 @@ class ClientsView(QWidget):
         self._shown_query = text
         self.model.set_matches(matches)
         self.proxy.set_search(set(matches.kinds))
+        self.table.setColumnHidden(COL_MATCH, False)
         self._update_count()
         if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)

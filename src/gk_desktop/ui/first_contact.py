@@ -49,6 +49,7 @@ from gk_desktop.errors import GkError
 from gk_desktop.i18n import N_, _, language
 from gk_desktop.services import clients
 from gk_desktop.ui import labels
+from gk_desktop.ui.privacy import display_name
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.widgets import format_date
 
@@ -300,7 +301,7 @@ class CandidatePanel(QFrame):
     def set_candidates(self, hits: list[clients.DuplicateHit]) -> None:
         self.list.clear()
         for hit in hits:
-            item = QTreeWidgetItem([hit.case_code, f"{hit.first_name} {hit.last_name}",
+            item = QTreeWidgetItem([hit.case_code, display_name(hit.client_id, hit.first_name, hit.last_name),
                                     format_date(hit.birth_date), reason_text(hit.reason)])
             item.setData(self.COL_CODE, Qt.ItemDataRole.UserRole, hit.case_code)
             self.list.addTopLevelItem(item)

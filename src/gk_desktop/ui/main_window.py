@@ -35,6 +35,7 @@ from gk_desktop.settings import Settings
 from gk_desktop.ui.case_view import CaseView
 from gk_desktop.ui.clients_view import ClientsView
 from gk_desktop.ui.ops import Op, error_text
+from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.rules_view import LegalRulesView
 from gk_desktop.ui.fields import secret_field
 from gk_desktop.ui.widgets import PassphrasePair, RecoveryKeyView, format_date
@@ -448,6 +449,8 @@ class MainWindow(QMainWindow):
         self.clients_view.open_client.connect(self.open_client)
         self.clients_view.new_client_requested.connect(self.new_client)
         self.case_view.back.connect(self.back_to_list)
+        self.case_view.new_interview_requested.connect(self.new_interview)
+        self.case_view.set_interviews_enabled(True)
         self.settings_view.rules_view.rules_changed.connect(self.clients_view.reload)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -476,6 +479,22 @@ class MainWindow(QMainWindow):
         clients_menu.addAction(self.search_action)
         self.addAction(self.new_client_action)
         self.addAction(self.search_action)
+
+        # Diskret-Modus: a toolbar toggle and Ctrl+D; every name but the open client's is masked.
+        self.privacy_action = QAction(_("Privacy mode"), self)
+        self.privacy_action.setCheckable(True)
+        self.privacy_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.privacy_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.privacy_action.setToolTip(_("Privacy mode (Ctrl+D): hide every other client's name, e.g. when "
+                                         "the screen is turned towards the client"))
+        self.privacy_action.toggled.connect(privacy.set_enabled)
+        self.privacy_action.setChecked(privacy.enabled)
+        toolbar = self.addToolBar(_("Consultation"))
+        toolbar.setObjectName("consultation_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.privacy_action)
+        clients_menu.addAction(self.privacy_action)
+        self.addAction(self.privacy_action)
 
         self.addAction(self.lock_action)
         self.settings_view.backup_done.connect(self.refresh)
@@ -519,6 +538,7 @@ class MainWindow(QMainWindow):
         self.case_view.open(case_code)
 
     def back_to_list(self) -> None:
+        privacy.set_open_client(None)
         self.show_clients()
         if self.case_view.case_code:
             self.clients_view.select_case_code(self.case_view.case_code)
@@ -546,6 +566,60 @@ class MainWindow(QMainWindow):
         self.first_contact_dialog = dialog
         dialog.open()
 
+    def new_interview(self, case_code: str, client_id: str, draft: Any = None) -> None:
+        """Neues Gespräch in the open case (autosaved as a draft while typed)."""
+        from gk_desktop.ui.interview_editor import InterviewEditor
+
+        if self._vault is None:
+            return
+        editor = InterviewEditor(self._vault, case_code, client_id, self, draft=draft)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(self._interview_saved)
+        self.interview_editor = editor
+        editor.open()
+
+    def _interview_saved(self, _contact_id: str) -> None:
+        self.case_view.reload()
+        self.clients_view.reload()
+
+    def offer_drafts(self) -> None:
+        """After an unlock: interviews left as drafts (a crash, a lock, "Entwurf behalten") are
+        offered again, one after the other."""
+        from gk_desktop.services import drafts
+
+        vault = self._vault
+        if vault is None:
+            return
+        Op(self, lambda _ctx: drafts.list_drafts(vault, "contact")).on_success(self._drafts_found).run()
+
+    def _drafts_found(self, found: list[Any]) -> None:
+        if not found or self._vault is None:
+            return
+        draft = found[0]
+        payload = draft.payload
+        code = payload.get("case_code")
+        when = draft.updated_at.astimezone()
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Unsaved interview"))
+        box.setText(ngettext("{n} interview is still a draft (last saved {date}, {time}).",
+                             "{n} interviews are still drafts (the newest last saved {date}, {time}).",
+                             len(found)).format(n=len(found), date=format_date(when.date()), time=f"{when:%H:%M}"))
+        box.setInformativeText(_("Continue it now? It stays in the vault until you save or discard it."))
+        resume = box.addButton(_("&Continue the draft"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("&Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(resume)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: Any) -> None:
+            if button is resume and code and self._vault is not None:
+                self.open_client(code)
+                self.new_interview(code, draft.client_id or "", draft=draft)
+
+        box.buttonClicked.connect(answered)
+        self.drafts_question = box
+        box.open()
+
     def _client_added(self, _client_id: str, case_code: str) -> None:
         self.clients_view.reload()
         self.open_client(case_code)
@@ -567,10 +641,11 @@ class MainWindow(QMainWindow):
     def clear(self) -> None:
         """Forget every piece of case data the window shows (before it is destroyed on lock)."""
         self.overview.clear()
-        dialog = getattr(self, "first_contact_dialog", None)
-        if dialog is not None and shiboken6.isValid(dialog):
-            dialog.close_for_lock()
-        self.first_contact_dialog = None
+        for name in ("first_contact_dialog", "interview_editor"):
+            dialog = getattr(self, name, None)
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.close_for_lock()
+            setattr(self, name, None)
         self.clients_view.clear()
         self.case_view.clear()
         self.settings_view.rules_view.clear()
