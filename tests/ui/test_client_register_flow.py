@@ -161,3 +161,23 @@ def test_interview_typed_locked_offered_again_and_saved(qtbot, window) -> None:
     qtbot.waitUntil(lambda: w2.case_view.interviews.rowCount() == 1, timeout=5000)
     assert drafts.list_drafts(ctl.vault, "contact") == []
     assert vault is not ctl.vault  # a new unlock
+
+
+def test_a_word_from_an_interview_finds_and_opens_it(qtbot, window) -> None:
+    from gk_desktop.services import contacts
+
+    ctl, w = window
+    code = w.clients_view.model.row_at(0).case_code
+    first = contacts.add_contact(ctl.vault, code, {"datetime": "2026-10-01T09:00:00+02:00", "note": "Anmeldung Sprachkurs"})
+    newest = contacts.add_contact(ctl.vault, code, {"datetime": "2026-11-20T09:00:00+01:00",
+                                                    "note": "Die Anmeldung am Berufskolleg ist abgeschickt."})
+    w.focus_search()
+    qtbot.keyClicks(w.clients_view.search, "anmeldung")
+    view = w.clients_view
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 1 and not view.table.isColumnHidden(8), timeout=5000)
+    found = view.proxy.index(0, 8).data()
+    assert found.startswith("Gespräch: ") and "Berufskolleg" in found  # the newest interview
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.case_view.tabs.currentIndex() == 3, timeout=5000)
+    selected = w.case_view.interview_table.selectionModel().selectedRows()
+    assert w.case_view.interviews.row_at(selected[0].row())["id"] == newest != first

@@ -8,7 +8,7 @@ This is the function the GUI calls on every keystroke: one indexed query, then a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
@@ -85,10 +85,20 @@ class MatchSet:
     query: str
     terms: tuple[str, ...]
     kinds: dict[str, str]
+    # client id → (interview id, words around the hit) for clients found by an interview note
+    notes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 GUI_LIMIT = 50_000
+GUI_NOTE_LIMIT = 500  # newest interviews whose notes match; each client once
 _IDS_SQL = "SELECT client_id, kind FROM search_name WHERE search_name MATCH ? LIMIT ?"
+
+
+KIND_NOTE = "note"
+_GUI_NOTES_SQL = (
+    "SELECT n.client_id, n.contact_id, k.note, k.agreements FROM search_note AS n "
+    "JOIN contact AS k ON k.id = n.contact_id WHERE search_note MATCH ? ORDER BY n.at DESC LIMIT ?"
+)
 
 
 def match_clients(session: Any, query: str, limit: int = GUI_LIMIT) -> MatchSet:
@@ -103,7 +113,18 @@ def match_clients(session: Any, query: str, limit: int = GUI_LIMIT) -> MatchSet:
     for client_id, kind in rows:
         if kinds.get(client_id) != KIND_NAME:
             kinds[client_id] = kind
-    return MatchSet(query, terms, kinds)
+    notes: dict[str, tuple[str, str]] = {}
+    note_expr = note_expression(query)
+    if note_expr is not None:
+        for client_id, contact_id, note, agreements in session.connection().exec_driver_sql(
+                _GUI_NOTES_SQL, (note_expr, GUI_NOTE_LIMIT)).fetchall():
+            if client_id in kinds or client_id in notes:
+                continue  # a name hit says more; and each client once, with the newest interview
+            body = f"{note}\n{agreements}" if agreements else note
+            notes[client_id] = (contact_id, note_snippet(body or "", list(terms)))
+    for client_id in notes:
+        kinds[client_id] = KIND_NOTE
+    return MatchSet(query, terms, kinds, notes)
 
 
 def match_clients_vault(vault: Any, query: str, limit: int = GUI_LIMIT) -> MatchSet:

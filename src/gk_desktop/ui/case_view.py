@@ -337,12 +337,14 @@ class CaseView(QWidget):
 
     # -- loading
 
-    def open(self, case_code: str) -> None:
+    def open(self, case_code: str, interview_id: str | None = None) -> None:
+        """Load a client's file; with ``interview_id`` the Gespräche tab opens on that interview."""
         from gk_desktop.services import clients
 
         vault = self._vault
         if vault is None:
             return
+        self._pending_interview = interview_id
         self.case_code = case_code
         self.title.setText(case_code)
         Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
@@ -386,6 +388,9 @@ class CaseView(QWidget):
         self.interview_text.clear()
         if shown["contacts"]:
             self.interview_table.selectRow(0)
+        pending, self._pending_interview = getattr(self, "_pending_interview", None), None
+        if pending:
+            self.show_interview(pending)
         self.loaded.emit()
 
     def _show_interview(self, current: QModelIndex, _previous: QModelIndex) -> None:

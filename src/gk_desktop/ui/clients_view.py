@@ -178,8 +178,12 @@ class ClientTableModel(QAbstractTableModel):
         kind = m.kinds[r.id]
         text = self._found.get(r.id)
         if text is None:
-            snippet = r.case_code if kind == "case_code" else snippet_for(
-                m.terms, r.first_name, r.last_name, r.name_variants)
+            if kind == "note":
+                snippet = m.notes[r.id][1]
+            elif kind == "case_code":
+                snippet = r.case_code
+            else:
+                snippet = snippet_for(m.terms, r.first_name, r.last_name, r.name_variants)
             text = self._found[r.id] = f"{labels.label(labels.SEARCH_MATCH, kind)}: {snippet}"
         return text if kind == "case_code" else display_text(r.id, text)
 
@@ -318,6 +322,7 @@ class ClientsView(QWidget):
     """
 
     open_client = Signal(str)
+    open_interview = Signal(str, str)  # case code, interview id: a hit in an interview note
     new_client_requested = Signal()
     loaded = Signal(int)
     searched = Signal(str)
@@ -554,4 +559,9 @@ class ClientsView(QWidget):
         if code is None and self.proxy.rowCount():
             code = self.proxy.index(0, 0).data(ROW_ROLE).case_code
         if code:
+            matches = self.model._matches
+            row = next((r for r in self.model.rows_view() if r.case_code == code), None)
+            if matches is not None and row is not None and matches.kinds.get(row.id) == "note":
+                self.open_interview.emit(code, matches.notes[row.id][0])
+                return
             self.open_client.emit(code)

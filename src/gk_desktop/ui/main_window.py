@@ -447,6 +447,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self._pages[row]) if row >= 0 else None)
         self.nav.setCurrentRow(0)
         self.clients_view.open_client.connect(self.open_client)
+        self.clients_view.open_interview.connect(self.open_client)
         self.clients_view.new_client_requested.connect(self.new_client)
         self.case_view.back.connect(self.back_to_list)
         self.case_view.new_interview_requested.connect(self.new_interview)
@@ -530,12 +531,12 @@ class MainWindow(QMainWindow):
         self.show_clients()
         self.clients_view.focus_search()
 
-    def open_client(self, case_code: str) -> None:
+    def open_client(self, case_code: str, interview_id: str | None = None) -> None:
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self._pages.index(self.clients_view))
         self.nav.blockSignals(False)
         self.stack.setCurrentWidget(self.case_view)
-        self.case_view.open(case_code)
+        self.case_view.open(case_code, interview_id)
 
     def back_to_list(self) -> None:
         privacy.set_open_client(None)
