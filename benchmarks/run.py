@@ -37,6 +37,7 @@ from typing import Any, Callable  # noqa: E402
 RESULTS_FILE = Path(__file__).resolve().with_name("results.json")
 PASSPHRASE = "korrekt pferd batterie heftklammer"
 DEMO_CLIENTS = 10_000
+DEMO_INTERVIEWS = 100_000
 SEARCH_NAMES = 200
 SEARCH_PREFIX_MAX = 8
 UNLOCK_RUNS = 5
@@ -93,6 +94,10 @@ class Context:
                 demo.generate(v, DEMO_CLIENTS, seed=1)
             self.notes["demo_fill_s"] = round(time.perf_counter() - t0, 2)
             self.notes["demo_clients_per_s"] = round(DEMO_CLIENTS / max(self.notes["demo_fill_s"], 0.001), 1)
+            t0 = time.perf_counter()
+            with open_vault(paths, PASSPHRASE) as v:
+                demo.add_interviews(v, DEMO_INTERVIEWS, seed=2)
+            self.notes["interviews_fill_s"] = round(time.perf_counter() - t0, 2)
             self._paths = paths
         return self._paths
 
@@ -427,6 +432,79 @@ def bench_client_list_ui(ctx: Context) -> list[Result]:
         with_baseline("client_list_load_ms", median_ms(load_runs), "ms", "<= 150", median_ms(bare_runs)),
         with_baseline("search_ui_keystroke_p95_ms", _percentile_ms(keystrokes, 0.95), "ms", "<= 50",
                       _percentile_ms(service, 0.95)),
+    ]
+
+
+@benchmark
+def bench_case_file(ctx: Context) -> list[Result]:
+    """The case view at 10,000 clients and 100,000 interviews: opening a client's file (service,
+    every tab filled, repaint) against the bare SELECT of that client's interviews; and a
+    keystroke in a 20,000-character interview note (key event to repaint) against a repaint alone."""
+    import random
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from sqlalchemy import select
+
+    from gk_desktop.services import clients
+    from gk_desktop.storage.models import Case, Client, Contact
+    from gk_desktop.storage.vault import open_vault
+    from gk_desktop.ui import ops
+    from gk_desktop.ui.case_view import CaseView
+    from gk_desktop.ui.interview_editor import InterviewEditor
+
+    app = _qt_app()
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        with v.session() as s:
+            codes = [(c, i) for c, i in s.execute(select(Client.case_code, Client.id))]
+            ctx.notes["interviews"] = len(s.execute(select(Contact.id)).all())
+        rng = random.Random(5)
+        sample = rng.sample(codes, 30)
+        view = CaseView(v)
+        view.resize(1200, 800)
+        view.show()
+        app.processEvents()
+        opens, bare = [], []
+        for code, client_id in sample:
+            t0 = time.perf_counter()
+            shown = clients.show_client(v, code, source="bench")
+            view._show(shown)
+            view.repaint()
+            opens.append(time.perf_counter() - t0)
+            with v.session() as s:
+                t0 = time.perf_counter()
+                s.execute(select(Contact.id, Contact.at, Contact.note).join(Case, Case.id == Contact.case_id)
+                          .where(Case.client_id == client_id)).all()
+                bare.append(time.perf_counter() - t0)
+        view.clear()
+        view.close()
+        code, client_id = sample[0]
+        editor = InterviewEditor(v, code, client_id)
+        editor.autosave_timer.stop()
+        editor.resize(900, 700)
+        editor.show()
+        text = ("Gespräch über Ausbildung, Sprachkurs und Wohnung; nächste Schritte vereinbart. " * 300)[:20_000]
+        editor.note.setPlainText(text)
+        editor.note.setFocus()
+        app.processEvents()
+        keys, paints = [], []
+        for i in range(300):
+            ch = "abcdefghij klmnopqrstuvwxyzäöü"[i % 30]
+            t0 = time.perf_counter()
+            QTest.sendKeyEvent(QTest.KeyAction.Click, editor.note, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+            editor.note.viewport().repaint()
+            keys.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            editor.note.viewport().repaint()
+            paints.append(time.perf_counter() - t0)
+        editor.autosave_timer.stop()
+        editor.close_for_lock()
+        ops.wait_all()
+        app.processEvents()
+    return [
+        with_baseline("open_case_ms", median_ms(opens), "ms", "<= 100", median_ms(bare)),
+        with_baseline("note_keystroke_p95_ms", _percentile_ms(keys, 0.95), "ms", "<= 16", _percentile_ms(paints, 0.95)),
     ]
 
 

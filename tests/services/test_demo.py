@@ -163,3 +163,19 @@ def test_two_hundred_clients(open_vault) -> None:
     assert 0.05 <= len(fictitious) / 200 <= 0.2
     assert all((c.birth_date.month, c.birth_date.day) == (1, 1) for c in fictitious)
     assert 0.55 <= sum(c.gender == "MAENNLICH" for c in clients) / 200 <= 0.8
+
+
+def test_add_interviews_tops_up_to_a_total(open_vault, monkeypatch) -> None:
+    from sqlalchemy import func, select
+
+    from gk_desktop.services import demo
+    from gk_desktop.storage.models import SYNCED_MODELS, Contact
+    from gk_desktop.storage.stamps import verify_stamps
+
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    demo.generate(open_vault, 10, seed=4)
+    assert demo.add_interviews(open_vault, 80, seed=2, batch=25) > 0
+    with open_vault.session() as s:
+        assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 80
+        assert verify_stamps(s, SYNCED_MODELS) == []
+    assert demo.add_interviews(open_vault, 50) == 0  # already more

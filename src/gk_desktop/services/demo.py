@@ -1763,3 +1763,37 @@ def generate(vault: object, clients: int, seed: int = 1,
         if progress:
             progress(done / clients)
     return DemoResult(clients, n_cases, n_contacts)
+
+
+def add_interviews(vault: object, total: int, seed: int = 1, batch: int = 2000,
+                   progress: Callable[[float], None] | None = None) -> int:
+    """Add synthetic interviews to the existing cases until the vault holds ``total`` (for
+    benchmarks of long files: 100,000 interviews). Returns how many were added."""
+    from sqlalchemy import func, select
+
+    rng = random.Random(seed)
+    ref = today()
+    session_factory = getattr(vault, "session")
+    with session_factory() as s:
+        have = s.execute(select(func.count()).select_from(Contact)).scalar_one()
+        cases = [(cid, first) for cid, first in s.execute(select(Case.id, Case.first_contact_on).order_by(Case.id))]
+    missing = max(0, total - have)
+    if not cases or not missing:
+        return 0
+    texts = [text for text, _tag in _NOTES + _FIRST_NOTES]
+    added = 0
+    while added < missing:
+        size = min(batch, missing - added)
+        with session_factory() as s:
+            for _ in range(size):
+                case_id, first_on = cases[rng.randrange(len(cases))]
+                day = _between(rng, first_on, max(first_on, ref))
+                ctype = _pick(rng, _CONTACT_TYPES)
+                s.add(Contact(case_id=case_id, at=_berlin_to_utc(day, rng.randint(8, 16), rng.choice((0, 15, 30, 45))),
+                              duration_min=rng.choice(_DURATION[ctype]), contact_type=ctype.value,
+                              note=" ".join(rng.sample(texts, rng.randint(1, 3)))))
+            s.commit()
+        added += size
+        if progress:
+            progress(added / missing)
+    return added
