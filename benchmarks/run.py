@@ -446,7 +446,7 @@ def bench_case_file(ctx: Context) -> list[Result]:
     from PySide6.QtTest import QTest
     from sqlalchemy import select
 
-    from gk_desktop.services import clients
+    from gk_desktop.services import clients, history
     from gk_desktop.storage.models import Case, Client, Contact
     from gk_desktop.storage.vault import open_vault
     from gk_desktop.ui import ops
@@ -469,6 +469,7 @@ def bench_case_file(ctx: Context) -> list[Result]:
         for code, client_id in sample:
             t0 = time.perf_counter()
             shown = clients.show_client(v, code, source="bench")
+            shown["history"] = history.client_history(v, code)  # as the case view loads it
             view._show(shown)
             view.repaint()
             opens.append(time.perf_counter() - t0)

@@ -52,7 +52,7 @@ def test_every_tab_shows_the_file(qtmodeltester, opened) -> None:
     view, code = opened
     assert "Nour, Aya" in view.title.text() and code in view.title.text()
     assert [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())] == [
-        "Stammdaten", "Aufenthalt", "Bildung und Arbeit", "Gespräche"]
+        "Stammdaten", "Aufenthalt", "Bildung und Arbeit", "Gespräche", "Verlauf"]
     text = view.overview.toPlainText()
     assert "آية نور" in text and "<b>nicht fett</b>" in text  # escaped, shown as typed
     for model in (view.periods, view.asylum, view.efforts, view.education, view.certificates, view.work, view.interviews):
@@ -95,3 +95,15 @@ def test_clear_forgets_everything(opened) -> None:
 def test_page_escapes_every_value(open_vault) -> None:
     code = clients.add_client(open_vault, {**FILE, "internal_notes": "<script>x</script>"}).case_code
     assert "&lt;script&gt;" in client_html(clients.show_client(open_vault, code))
+
+
+def test_history_tab_lists_the_last_change_of_each_field(qtbot, opened, qtmodeltester) -> None:
+    view, code = opened
+    clients.update_client(view._vault, code, {"phone": "+49 1570 000 2222"})
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.reload()
+    qtmodeltester.check(view.history)
+    first = [view.history.index(0, c).data() for c in range(5)]
+    assert first[1:] == ["Stammdaten", "Telefon", "+49 1570 000 2222", "dieses Gerät"]
+    rows = [[view.history.index(r, c).data() for c in range(5)] for r in range(view.history.rowCount())]
+    assert ["Aufenthaltsstatus", "Status", "Aufenthaltsgestattung"] in [r[1:4] for r in rows]

@@ -80,6 +80,23 @@ NEED_AREA = {
     "BEHOERDEN_ALLTAG": N_("authorities and daily life"), "RECHT_VERFAHREN": N_("law and proceedings"),
     "SONSTIGES": N_("other"),
 }
+TABLE_LABEL = {
+    "client": N_("Personal data"), "client_name_variant": N_("Name variant"), "client_nationality": N_("Nationality"),
+    "client_language": N_("Language"), "residence_period": N_("Residence status"), "asylum_procedure": N_("Asylum procedure"),
+    "identity_status": N_("Identity"), "identity_effort": N_("Identity and passport efforts"),
+    "education_record": N_("School and education"), "language_certificate": N_("Language certificate"),
+    "work_record": N_("Training and work"), "personal_contact": N_("Personal contact"), "case": N_("Case"),
+    "contact": N_("Interview"), "contact_need_area": N_("Need areas"),
+}
+FIELD_LABEL = {
+    "first_name": N_("First name"), "last_name": N_("Last name"), "birth_date": N_("Birth date"),
+    "birth_date_fictitious": N_("Birth date fictitious"), "gender": N_("Gender"), "phone": N_("Phone"),
+    "email": N_("E-mail"), "address": N_("Address"), "case_code": N_("Case code"), "status": N_("Status"),
+    "valid_from": N_("from"), "valid_until": N_("valid until"), "note": N_("Note"), "agreements": N_("Agreements"),
+    "phase": N_("Phase"), "request": N_("Request"), "access_route": N_("Access route"), "at": N_("When"),
+    "internal_notes": N_("Internal notes"), "name": N_("Name"), "need_area": N_("Need area"),
+    "exclusion_outcome": N_("Exclusion check"), "entry_date_de": N_("In Germany since"),
+}
 EMBASSY_WARNING = N_("No contact with the embassy while the asylum procedure is running: an embassy "
                      "appointment is planned or recorded for a holder of an Aufenthaltsgestattung.")
 
@@ -93,6 +110,44 @@ def _datetime(value: str | None) -> str:
         return ""
     moment = dt.datetime.fromisoformat(value).astimezone()
     return f"{format_date(moment.date())} {moment:%H:%M}"
+
+
+def _value_text(value: Any) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return format_date(dt.date.fromisoformat(value))
+            except ValueError:
+                pass
+        if len(value) > 19 and value[4] == "-" and "T" in value:
+            try:
+                return _datetime(value)
+            except ValueError:
+                pass
+        for table in (labels.RESIDENCE_STATUS, labels.CASE_PHASE, labels.ACCESS_ROUTE, labels.GENDER, NEED_AREA,
+                      CONTACT_TYPE, labels.EXCLUSION):
+            if value in table:
+                return labels.label(table, value)
+        text = " ".join(value.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+    return str(value)
+
+
+def history_row(change: Any) -> dict[str, str]:
+    """One line of the Verlauf tab from a :class:`gk_desktop.services.history.FieldChange`."""
+    when = change.at.astimezone()
+    return {
+        "when": f"{format_date(when.date())} {when:%H:%M}",
+        "where": labels.label(TABLE_LABEL, change.table),
+        "field": labels.label(FIELD_LABEL, change.field, change.field) if change.field in FIELD_LABEL
+        else change.field.replace("_", " "),
+        "value": _value_text(change.value),
+        "device": _("this device") if change.this_device else _("other device ({id})").format(id=change.device_id[:8]),
+    }
 
 
 @dataclass(frozen=True)
@@ -301,6 +356,22 @@ class CaseView(QWidget):
         tl.addWidget(self.interview_text, 3)
         self.tabs.addTab(talks, _("&Interviews"))
 
+        # Verlauf: the last change of every field, from the sync stamps
+        self.history = RecordTableModel([
+            Column(N_("When"), lambda r: r["when"]),
+            Column(N_("Where"), lambda r: r["where"]),
+            Column(N_("Field"), lambda r: r["field"]),
+            Column(N_("Value"), lambda r: r["value"]),
+            Column(N_("Device"), lambda r: r["device"]),
+        ], self)
+        history_page = QWidget()
+        hl = QVBoxLayout(history_page)
+        note = QLabel(_("The last change of every field of this file, newest first, with the device it was made on."))
+        note.setWordWrap(True)
+        hl.addWidget(note)
+        hl.addWidget(_table(self.history, _("History")), 1)
+        self.tabs.addTab(history_page, _("&History"))
+
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
@@ -347,7 +418,14 @@ class CaseView(QWidget):
         self._pending_interview = interview_id
         self.case_code = case_code
         self.title.setText(case_code)
-        Op(self, lambda _ctx: clients.show_client(vault, case_code, source="gui")).on_success(self._show).run()
+        from gk_desktop.services import history
+
+        def load(_ctx: Any) -> dict[str, Any]:
+            shown = clients.show_client(vault, case_code, source="gui")
+            shown["history"] = history.client_history(vault, case_code)
+            return shown
+
+        Op(self, load).on_success(self._show).run()
 
     def reload(self) -> None:
         if self.case_code:
@@ -381,6 +459,7 @@ class CaseView(QWidget):
         self.certificates.set_rows(c["language_certificates"])
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
+        self.history.set_rows([history_row(c) for c in shown.get("history", [])])
         for table in self.findChildren(QTableView):
             table.resizeColumnsToContents()
             for col in range(table.model().columnCount() - 1):
@@ -443,7 +522,7 @@ class CaseView(QWidget):
         self.title.clear()
         self.overview.clear()
         for model in (self.periods, self.asylum, self.efforts, self.education, self.certificates, self.work,
-                      self.interviews):
+                      self.interviews, self.history):
             model.set_rows([])
         self.identity_label.clear()
         self.interview_text.clear()
