@@ -106,4 +106,21 @@ def test_history_tab_lists_the_last_change_of_each_field(qtbot, opened, qtmodelt
     first = [view.history.index(0, c).data() for c in range(5)]
     assert first[1:] == ["Stammdaten", "Telefon", "+49 1570 000 2222", "dieses Gerät"]
     rows = [[view.history.index(r, c).data() for c in range(5)] for r in range(view.history.rowCount())]
-    assert ["Aufenthaltsstatus", "Status", "Aufenthaltsgestattung"] in [r[1:4] for r in rows]
+    assert any(r[1].startswith("Aufenthaltsstatus") and r[2:4] == ["Status", "Aufenthaltsgestattung"] for r in rows)
+
+
+def test_history_values_read_by_field() -> None:
+    import datetime as dt
+
+    from gk_desktop.services.history import FieldChange
+    from gk_desktop.ui.case_view import history_row, record_names
+
+    at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+    changes = [FieldChange(at, "dev", True, "contact", "c1", "interpreter", "KEINE"),
+               FieldChange(at, "dev", True, "contact", "c1", "at", "2026-11-06T13:15:00+00:00"),
+               FieldChange(at, "dev", True, "client", "k1", "exclusion_outcome", "KEINE")]
+    names = record_names(changes)
+    rows = [history_row(c, names) for c in changes]
+    assert rows[0]["value"] == "keine" and rows[0]["field"] == "Dolmetschung"
+    assert rows[0]["where"].startswith("Gespräch 06.11.2026")
+    assert rows[2]["value"] == "kein Ausschluss"

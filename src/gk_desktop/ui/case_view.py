@@ -96,6 +96,36 @@ FIELD_LABEL = {
     "phase": N_("Phase"), "request": N_("Request"), "access_route": N_("Access route"), "at": N_("When"),
     "internal_notes": N_("Internal notes"), "name": N_("Name"), "need_area": N_("Need area"),
     "exclusion_outcome": N_("Exclusion check"), "entry_date_de": N_("In Germany since"),
+    "country_of_origin": N_("Country of origin"), "interpreter_needed": N_("Interpreter"),
+    "interpreter_language": N_("Interpreting language"), "housing_type": N_("Housing"),
+    "preferred_contact_channel": N_("Preferred channel"), "minor_children": N_("Minor children"),
+    "responsible_abh": N_("Responsible immigration office"), "exclusion_checked_on": N_("Exclusion checked on"),
+    "kind": N_("Kind"), "country": N_("Country"), "language": N_("Language"), "level": N_("Level"),
+    "legal_detail": N_("Legal detail"), "employment_permission": N_("Employment"), "residence_obligation": N_("Residence obligation"),
+    "issuing_office": N_("issued by"), "source": N_("Source"), "stage": N_("Stage"), "applied_on": N_("Applied on"),
+    "decision_served_on": N_("Decision served on"), "legal_counsel": N_("Legal counsel"), "clarified": N_("Identity clarified"),
+    "documents_available": N_("Documents"), "passport_valid_until": N_("Passport valid until"), "date": N_("Date"),
+    "action": N_("Action"), "result": N_("Result"), "proof": N_("Proof"), "institution": N_("Institution"),
+    "programme": N_("Programme"), "start_date": N_("from"), "end_date": N_("until"),
+    "attendance_ok": N_("Attended successfully"), "qualification": N_("Qualification"), "recognised": N_("Recognised"),
+    "skill": N_("Skill"), "evidence": N_("Evidence"), "type": N_("Kind"), "employer": N_("Employer"),
+    "occupation": N_("Occupation"), "planned_end_date": N_("planned until"), "actual_end_date": N_("ended on"),
+    "hours_per_week": N_("Hours per week"), "work_permit_on": N_("Work permit on"),
+    "chamber_registered": N_("Registered with the chamber"), "end_reason": N_("End"), "income_covers": N_("Income covers living costs"),
+    "relation": N_("Relation"), "contact_data": N_("Contact data"), "consent_to_contact": N_("Consent to contact"),
+    "number": N_("No."), "case_type": N_("Case type"), "first_contact_on": N_("First contact"), "intake_on": N_("Intake"),
+    "mandate": N_("Mandate"), "funding_programme_id": N_("Programme"), "next_review_on": N_("Next review"),
+    "closed_on": N_("Closed on"), "closure_reason": N_("Closure reason"), "destination": N_("Destination"),
+    "evaluation": N_("Evaluation"), "retention_until": N_("Retention date"), "duration_min": N_("Minutes"),
+    "contact_type": N_("Type"), "place": N_("Place"), "participants": N_("Participants"),
+    "interpreter": N_("Interpreting"), "next_appointment": N_("Next appointment"),
+}
+INTERPRETER = {"KEINE": N_("no interpreting"), "PROFESSIONELL": N_("professional"), "EHRENAMTLICH": N_("volunteer"),
+               "FAMILIE": N_("family")}
+# Which words an identifier stands for depends on the field (KEINE is "none" or "no exclusion").
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": labels.RESIDENCE_STATUS, "phase": labels.CASE_PHASE, "access_route": labels.ACCESS_ROUTE,
+    "gender": labels.GENDER, "exclusion_outcome": labels.EXCLUSION, "interpreter": INTERPRETER,
 }
 EMBASSY_WARNING = N_("No contact with the embassy while the asylum procedure is running: an embassy "
                      "appointment is planned or recorded for a holder of an Aufenthaltsgestattung.")
@@ -112,7 +142,7 @@ def _datetime(value: str | None) -> str:
     return f"{format_date(moment.date())} {moment:%H:%M}"
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, field: str = "") -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -128,26 +158,50 @@ def _value_text(value: Any) -> str:
                 return _datetime(value)
             except ValueError:
                 pass
-        for table in (labels.RESIDENCE_STATUS, labels.CASE_PHASE, labels.ACCESS_ROUTE, labels.GENDER, NEED_AREA,
-                      CONTACT_TYPE, labels.EXCLUSION):
-            if value in table:
-                return labels.label(table, value)
+        table = VALUE_LABELS.get(field) or _LATE_VALUE_LABELS.get(field)
+        if table is not None and value in table:
+            return labels.label(table, value)
         text = " ".join(value.split())
         return text if len(text) <= 80 else text[:79] + "…"
     return str(value)
 
 
-def history_row(change: Any) -> dict[str, str]:
+# Fields whose value names a record in the Verlauf ("Gespräch 06.11.2026", "Aufenthaltsstatus Duldung").
+_RECORD_NAME_FIELDS = {"contact": "at", "residence_period": "status", "education_record": "institution",
+                       "work_record": "employer", "identity_effort": "date", "language_certificate": "level",
+                       "case": "number", "client_name_variant": "name", "personal_contact": "name",
+                       "contact_need_area": "need_area", "asylum_procedure": "stage"}
+
+
+def record_names(changes: list[Any]) -> dict[str, str]:
+    """A short name for each record in ``changes``, from one of its own fields."""
+    names: dict[str, str] = {}
+    for c in changes:
+        if _RECORD_NAME_FIELDS.get(c.table) == c.field and c.value not in (None, ""):
+            names[c.record_id] = _value_text(c.value, c.field)
+    return names
+
+
+def history_row(change: Any, names: dict[str, str] | None = None) -> dict[str, str]:
     """One line of the Verlauf tab from a :class:`gk_desktop.services.history.FieldChange`."""
     when = change.at.astimezone()
+    where = labels.label(TABLE_LABEL, change.table)
+    if names and change.record_id in names:
+        where = f"{where} {names[change.record_id]}"
     return {
         "when": f"{format_date(when.date())} {when:%H:%M}",
-        "where": labels.label(TABLE_LABEL, change.table),
+        "where": where,
         "field": labels.label(FIELD_LABEL, change.field, change.field) if change.field in FIELD_LABEL
         else change.field.replace("_", " "),
-        "value": _value_text(change.value),
+        "value": _value_text(change.value, change.field),
         "device": _("this device") if change.this_device else _("other device ({id})").format(id=change.device_id[:8]),
     }
+
+
+_LATE_VALUE_LABELS = {"need_area": NEED_AREA, "contact_type": CONTACT_TYPE, "employment_permission": EMPLOYMENT,
+                      "source": SOURCE, "stage": ASYLUM_STAGE, "clarified": IDENTITY_CLARIFIED,
+                      "action": IDENTITY_ACTION, "qualification": QUALIFICATION, "end_reason": END_REASON,
+                      "type": labels.WORK_TYPE}
 
 
 @dataclass(frozen=True)
@@ -459,7 +513,9 @@ class CaseView(QWidget):
         self.certificates.set_rows(c["language_certificates"])
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
-        self.history.set_rows([history_row(c) for c in shown.get("history", [])])
+        changes = shown.get("history", [])
+        names = record_names(changes)
+        self.history.set_rows([history_row(c, names) for c in changes])
         for table in self.findChildren(QTableView):
             table.resizeColumnsToContents()
             for col in range(table.model().columnCount() - 1):
