@@ -124,3 +124,43 @@ def test_history_values_read_by_field() -> None:
     assert rows[0]["value"] == "keine" and rows[0]["field"] == "Dolmetschung"
     assert rows[0]["where"].startswith("Gespräch 06.11.2026")
     assert rows[2]["value"] == "kein Ausschluss"
+
+
+def test_residence_history_is_edited_in_the_case_view(qtbot, opened, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view, code = opened
+    view.tabs.setCurrentIndex(1)
+    # Add: a Duldung that follows the Gestattung.
+    view.add_period()
+    dialog = view.period_dialog
+    dialog.widgets["status"].setCurrentIndex(dialog.widgets["status"].findData("DULDUNG_60A"))
+    dialog.widgets["valid_from"].setText("10.01.2027")
+    dialog.widgets["valid_until"].setText("09.07.2027")
+    dialog.widgets["issuing_office"].setText("ABH Rheine")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    periods = clients.show_client(view._vault, code)["client"]["residence_periods"]
+    assert [(p["status"], p["valid_from"]) for p in periods] == [
+        ("AUFENTHALTSGESTATTUNG", "2024-01-10"), ("DULDUNG_60A", "2027-01-10")]
+    assert view.periods.index(0, 0).data() == "Duldung (§ 60a)"  # newest first
+    # An impossible date is refused in the dialog; nothing is sent.
+    view.periods_table.selectRow(0)
+    view.edit_period()
+    dialog = view.period_dialog
+    dialog.widgets["valid_until"].setText("31.02.2027")
+    dialog.save_button.click()
+    assert dialog.isVisible() and not dialog.message.isHidden()
+    dialog.widgets["valid_until"].setText("31.03.2027")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    assert clients.show_client(view._vault, code)["client"]["residence_periods"][1]["valid_until"] == "2027-03-31"
+    # Delete after a question.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.periods_table.selectRow(0)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.delete_period()
+    assert [p["status"] for p in clients.show_client(view._vault, code)["client"]["residence_periods"]] == [
+        "AUFENTHALTSGESTATTUNG"]
+    # The change shows in the Verlauf.
+    assert any(view.history.index(r, 1).data().startswith("Aufenthaltsstatus") for r in range(view.history.rowCount()))

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -284,6 +286,7 @@ class CaseView(QWidget):
     """
 
     back = Signal()
+    changed = Signal()  # the file was edited here (the client list reloads)
     new_interview_requested = Signal(str, str)
     loaded = Signal()
 
@@ -338,7 +341,20 @@ class CaseView(QWidget):
         residence = QWidget()
         rl = QVBoxLayout(residence)
         rl.addWidget(_heading(_("Residence status over time")))
-        rl.addWidget(_table(self.periods, _("Residence status over time")), 3)
+        self.periods_table = _table(self.periods, _("Residence status over time"))
+        self.periods_table.doubleClicked.connect(lambda _i: self.edit_period())
+        self.add_period_button = QPushButton(_("Add &status …"))
+        self.add_period_button.clicked.connect(self.add_period)
+        self.edit_period_button = QPushButton(_("C&hange …"))
+        self.edit_period_button.clicked.connect(self.edit_period)
+        self.delete_period_button = QPushButton(_("&Delete"))
+        self.delete_period_button.clicked.connect(self.delete_period)
+        period_buttons = QHBoxLayout()
+        for b in (self.add_period_button, self.edit_period_button, self.delete_period_button):
+            period_buttons.addWidget(b)
+        period_buttons.addStretch(1)
+        rl.addLayout(period_buttons)
+        rl.addWidget(self.periods_table, 3)
         rl.addWidget(_heading(_("Asylum procedure")))
         rl.addWidget(_table(self.asylum, _("Asylum procedure")), 1)
         rl.addWidget(_heading(_("Identity and passport")))
@@ -547,6 +563,80 @@ class CaseView(QWidget):
         if r["next_appointment"]:
             lines.append(f"<p>{html.escape(_('Next appointment'))}: {html.escape(_datetime(r['next_appointment']))}</p>")
         self.interview_text.setHtml("".join(lines))
+
+    # -- editing the residence history
+
+    def _period_fields(self) -> list[Any]:
+        from gk_desktop.ui.record_editor import FieldSpec
+
+        return [
+            FieldSpec("status", N_("Status"), "enum", labels.RESIDENCE_STATUS, required=True),
+            FieldSpec("valid_from", N_("from"), "date"),
+            FieldSpec("valid_until", N_("valid until"), "date"),
+            FieldSpec("employment_permission", N_("Employment"), "enum", EMPLOYMENT, required=True),
+            FieldSpec("issuing_office", N_("issued by"), "text"),
+            FieldSpec("legal_detail", N_("Legal detail"), "text"),
+            FieldSpec("source", N_("Source"), "enum", SOURCE, required=True),
+        ]
+
+    def _selected_period(self) -> dict[str, Any] | None:
+        rows = self.periods_table.selectionModel().selectedRows()
+        return self.periods.row_at(rows[0].row()) if rows else None
+
+    def add_period(self) -> None:
+        self._edit_period(None)
+
+    def edit_period(self) -> None:
+        current = self._selected_period()
+        if current is not None:
+            self._edit_period(current)
+
+    def _edit_period(self, current: dict[str, Any] | None) -> None:
+        from gk_desktop.ui.record_editor import RecordDialog
+
+        if self.shown is None:
+            return
+        start = current or {"status": "DULDUNG_60A", "employment_permission": "UNBEKANNT", "source": "DOKUMENT_GESEHEN"}
+        dialog = RecordDialog(_("Residence status"), self._period_fields(), start, self)
+        self.period_dialog = dialog
+
+        def done(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted or dialog.result_values is None:
+                return
+            periods = [dict(p) for p in self.shown["client"]["residence_periods"]] if self.shown else []
+            if current is None:
+                periods.append(dialog.result_values)
+            else:
+                for p in periods:
+                    if p["id"] == current["id"]:
+                        p.update(dialog.result_values)
+            self._save_periods(periods)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def delete_period(self) -> None:
+        current = self._selected_period()
+        if current is None or self.shown is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Delete residence status"),
+            _("Delete this period ({status}, {start} – {end}) from the residence history?").format(
+                status=labels.label(labels.RESIDENCE_STATUS, current["status"]),
+                start=_date(current["valid_from"]) or "…", end=_date(current["valid_until"]) or "…"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._save_periods([p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
+
+    def _save_periods(self, periods: list[dict[str, Any]]) -> None:
+        from gk_desktop.services import clients
+
+        vault, code = self._vault, self.case_code
+        if vault is None or code is None:
+            return
+        Op(self, lambda _ctx: clients.update_client(vault, code, {"residence_periods": periods}, source="gui")) \
+            .on_success(lambda _id: (self.reload(), self.changed.emit())).run()
 
     def copy_case_code(self) -> None:
         from gk_desktop.ui.clipboard import copy_text

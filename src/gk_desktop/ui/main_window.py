@@ -451,6 +451,7 @@ class MainWindow(QMainWindow):
         self.clients_view.new_client_requested.connect(self.new_client)
         self.case_view.back.connect(self.back_to_list)
         self.case_view.new_interview_requested.connect(self.new_interview)
+        self.case_view.changed.connect(self.clients_view.reload)
         self.case_view.set_interviews_enabled(True)
         self.settings_view.rules_view.rules_changed.connect(self.clients_view.reload)
         central = QWidget()
