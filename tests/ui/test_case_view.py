@@ -164,3 +164,35 @@ def test_residence_history_is_edited_in_the_case_view(qtbot, opened, monkeypatch
         "AUFENTHALTSGESTATTUNG"]
     # The change shows in the Verlauf.
     assert any(view.history.index(r, 1).data().startswith("Aufenthaltsstatus") for r in range(view.history.rowCount()))
+
+
+def test_education_certificates_work_and_efforts_are_edited(qtbot, opened, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view, code = opened
+    view.tabs.setCurrentIndex(2)
+    add, change, delete = view.list_buttons["language_certificates"]
+    add.click()
+    dialog = view.item_dialog
+    dialog.widgets["level"].setCurrentIndex(dialog.widgets["level"].findData("B1"))
+    dialog.widgets["evidence"].setText("telc Deutsch B1")
+    dialog.widgets["date"].setText("12.06.2026")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    certs = clients.show_client(view._vault, code)["client"]["language_certificates"]
+    assert [(c["level"], c["evidence"], c["date"]) for c in certs] == [("A2", "DTZ", "2025-06-01"),
+                                                                      ("B1", "telc Deutsch B1", "2026-06-12")]
+    view.work_table.selectRow(0)
+    view.list_buttons["work_records"][1].click()
+    dialog = view.item_dialog
+    dialog.widgets["end_reason"].setCurrentIndex(dialog.widgets["end_reason"].findData("BESTANDEN"))
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    assert clients.show_client(view._vault, code)["client"]["work_records"][0]["end_reason"] == "BESTANDEN"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.efforts_table.selectRow(0)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.list_buttons["identity_efforts"][2].click()
+    client = clients.show_client(view._vault, code)["client"]
+    assert client["identity_efforts"] == [] and not embassy_warning_applies(client)
+    assert view.embassy_warning.isHidden()  # no embassy appointment any more

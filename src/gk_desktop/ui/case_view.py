@@ -296,6 +296,7 @@ class CaseView(QWidget):
         self.case_code: str | None = None
         self.client_id: str | None = None
         self.shown: dict[str, Any] | None = None
+        self.list_buttons: dict[str, tuple[QPushButton, QPushButton, QPushButton]] = {}
         self.back_button = QPushButton(_("← &Back to the list"))
         self.back_button.clicked.connect(self.back)
         self.title = QLabel()
@@ -360,7 +361,13 @@ class CaseView(QWidget):
         rl.addWidget(_heading(_("Identity and passport")))
         rl.addWidget(self.identity_label)
         rl.addWidget(self.embassy_warning)
-        rl.addWidget(_table(self.efforts, _("Identity and passport efforts")), 2)
+        from gk_desktop.ui.record_editor import FieldSpec as F2
+
+        self.efforts_table = _table(self.efforts, _("Identity and passport efforts"))
+        rl.addLayout(self._list_buttons("identity_efforts", self.efforts_table, self.efforts, _("Identity and passport efforts"), lambda: [
+            F2("date", N_("Date"), "date", required=True), F2("action", N_("Action"), "enum", IDENTITY_ACTION, required=True),
+            F2("result", N_("Result"), "text"), F2("proof", N_("Proof"), "text")], {"action": "PASSANTRAG"}))
+        rl.addWidget(self.efforts_table, 2)
         self.tabs.addTab(residence, _("&Residence"))
 
         # Bildung & Arbeit
@@ -390,14 +397,33 @@ class CaseView(QWidget):
             Column(N_("Hours per week"), lambda r: "" if r["hours_per_week"] is None else f"{r['hours_per_week']:g}"),
             Column(N_("End"), lambda r: labels.label(END_REASON, r["end_reason"], "")),
         ], self)
+        from gk_desktop.ui.record_editor import FieldSpec as F
+
         learning = QWidget()
         ll = QVBoxLayout(learning)
+        self.education_table = _table(self.education, _("School and education"))
         ll.addWidget(_heading(_("School and education")))
-        ll.addWidget(_table(self.education, _("School and education")), 2)
+        ll.addLayout(self._list_buttons("education_records", self.education_table, self.education, _("School and education"), lambda: [
+            F("institution", N_("Institution"), "text"), F("programme", N_("Programme"), "text"),
+            F("country", N_("Country"), "text", required=True), F("start_date", N_("from"), "date"),
+            F("end_date", N_("until"), "date"), F("attendance_ok", N_("Attended successfully"), "bool"),
+            F("qualification", N_("Qualification"), "enum", QUALIFICATION)], {"country": "DE", "attendance_ok": True}))
+        ll.addWidget(self.education_table, 2)
+        self.certificates_table = _table(self.certificates, _("Language certificates"))
         ll.addWidget(_heading(_("Language certificates")))
-        ll.addWidget(_table(self.certificates, _("Language certificates")), 1)
+        ll.addLayout(self._list_buttons("language_certificates", self.certificates_table, self.certificates, _("Language certificates"), lambda: [
+            F("language", N_("Language"), "text", required=True),
+            F("level", N_("Level"), "enum", {k: k for k in ("A1", "A2", "B1", "B2", "C1", "C2")}, required=True),
+            F("evidence", N_("Evidence"), "text"), F("date", N_("Date"), "date")], {"language": "de", "level": "B1"}))
+        ll.addWidget(self.certificates_table, 1)
+        self.work_table = _table(self.work, _("Training and work"))
         ll.addWidget(_heading(_("Training and work")))
-        ll.addWidget(_table(self.work, _("Training and work")), 2)
+        ll.addLayout(self._list_buttons("work_records", self.work_table, self.work, _("Training and work"), lambda: [
+            F("type", N_("Kind"), "enum", labels.WORK_TYPE, required=True), F("employer", N_("Employer"), "text"),
+            F("occupation", N_("Occupation"), "text"), F("start_date", N_("from"), "date"),
+            F("planned_end_date", N_("planned until"), "date"), F("actual_end_date", N_("ended on"), "date"),
+            F("end_reason", N_("End"), "enum", END_REASON)], {"type": "AUSBILDUNG_QUALIFIZIERT"}))
+        ll.addWidget(self.work_table, 2)
         self.tabs.addTab(learning, _("&Education and work"))
 
         # Gespräche
@@ -563,6 +589,76 @@ class CaseView(QWidget):
         if r["next_appointment"]:
             lines.append(f"<p>{html.escape(_('Next appointment'))}: {html.escape(_datetime(r['next_appointment']))}</p>")
         self.interview_text.setHtml("".join(lines))
+
+    # -- editing the lists of the file (education, certificates, work, efforts, asylum)
+
+    def _list_buttons(self, key: str, table: QTableView, model: RecordTableModel, title: str,
+                      fields: Callable[[], list[Any]], defaults: dict[str, Any]) -> QHBoxLayout:
+        add = QPushButton(_("Add …"))
+        change = QPushButton(_("Change …"))
+        delete = QPushButton(_("Delete"))
+        for b in (add, change, delete):
+            b.setAccessibleName(f"{b.text()} {title}")
+        add.clicked.connect(lambda: self._edit_item(key, title, fields, None, defaults))
+        change.clicked.connect(lambda: self._edit_selected(key, table, model, title, fields, defaults))
+        table.doubleClicked.connect(lambda _i: self._edit_selected(key, table, model, title, fields, defaults))
+        delete.clicked.connect(lambda: self._delete_selected(key, table, model, title))
+        row = QHBoxLayout()
+        for b in (add, change, delete):
+            row.addWidget(b)
+        row.addStretch(1)
+        self.list_buttons[key] = (add, change, delete)
+        return row
+
+    def _edit_selected(self, key: str, table: QTableView, model: RecordTableModel, title: str,
+                       fields: Callable[[], list[Any]], defaults: dict[str, Any]) -> None:
+        rows = table.selectionModel().selectedRows()
+        if rows:
+            self._edit_item(key, title, fields, model.row_at(rows[0].row()), defaults)
+
+    def _edit_item(self, key: str, title: str, fields: Callable[[], list[Any]], current: dict[str, Any] | None,
+                   defaults: dict[str, Any]) -> None:
+        from gk_desktop.ui.record_editor import RecordDialog
+
+        if self.shown is None:
+            return
+        dialog = RecordDialog(title, fields(), current or defaults, self)
+        self.item_dialog = dialog
+
+        def done(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted or dialog.result_values is None or self.shown is None:
+                return
+            items = [dict(i) for i in self.shown["client"][key]]
+            if current is None:
+                items.append(dialog.result_values)
+            else:
+                for item in items:
+                    if item["id"] == current["id"]:
+                        item.update(dialog.result_values)
+            self._save_list(key, items)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _delete_selected(self, key: str, table: QTableView, model: RecordTableModel, title: str) -> None:
+        rows = table.selectionModel().selectedRows()
+        if not rows or self.shown is None:
+            return
+        current = model.row_at(rows[0].row())
+        answer = QMessageBox.question(self, title, _("Delete the selected entry?"),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._save_list(key, [i for i in self.shown["client"][key] if i["id"] != current["id"]])
+
+    def _save_list(self, key: str, items: list[dict[str, Any]]) -> None:
+        from gk_desktop.services import clients
+
+        vault, code = self._vault, self.case_code
+        if vault is None or code is None:
+            return
+        Op(self, lambda _ctx: clients.update_client(vault, code, {key: items}, source="gui")) \
+            .on_success(lambda _id: (self.reload(), self.changed.emit())).run()
 
     # -- editing the residence history
 

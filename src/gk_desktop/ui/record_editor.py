@@ -120,7 +120,7 @@ class RecordDialog(QDialog):
                     else:
                         value = None
                 else:
-                    value = text or None
+                    value = text  # "" clears a text field
             if spec.required and value in (None, ""):
                 problems.append(f"{_(spec.label)}: {_('required')}")
                 continue
