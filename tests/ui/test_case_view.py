@@ -196,3 +196,28 @@ def test_education_certificates_work_and_efforts_are_edited(qtbot, opened, monke
     client = clients.show_client(view._vault, code)["client"]
     assert client["identity_efforts"] == [] and not embassy_warning_applies(client)
     assert view.embassy_warning.isHidden()  # no embassy appointment any more
+
+
+def test_personal_data_and_asylum_are_edited(qtbot, opened) -> None:
+    view, code = opened
+    view.edit_personal()
+    dialog = view.personal_dialog
+    dialog.widgets["phone"].setText("+49 1570 000 3333")
+    dialog.widgets["last_name"].setText("Nour-Haddad")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    client = clients.show_client(view._vault, code)["client"]
+    assert (client["phone"], client["last_name"]) == ("+49 1570 000 3333", "Nour-Haddad")
+    assert "Nour-Haddad, Aya" in view.title.text()
+    rows = [[view.history.index(r, c).data() for c in range(5)] for r in range(view.history.rowCount())]
+    assert ["Stammdaten", "Telefon", "+49 1570 000 3333"] in [r[1:4] for r in rows]
+    view.tabs.setCurrentIndex(1)
+    view.asylum_table.selectRow(0)
+    view.list_buttons["asylum_procedures"][1].click()
+    dialog = view.item_dialog
+    dialog.widgets["stage"].setCurrentIndex(dialog.widgets["stage"].findData("BESCHEID_NEGATIV"))
+    dialog.widgets["decision_served_on"].setText("20.11.2026")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    (procedure,) = clients.show_client(view._vault, code)["client"]["asylum_procedures"]
+    assert (procedure["stage"], procedure["decision_served_on"]) == ("BESCHEID_NEGATIV", "2026-11-20")

@@ -311,7 +311,16 @@ class CaseView(QWidget):
         self.overview = QTextBrowser()
         self.overview.setOpenLinks(False)
         self.overview.setAccessibleName(_("Personal data"))
-        self.tabs.addTab(self.overview, _("&Personal data"))
+        self.edit_personal_button = QPushButton(_("Change personal data …"))
+        self.edit_personal_button.clicked.connect(self.edit_personal)
+        personal = QWidget()
+        pl = QVBoxLayout(personal)
+        prow = QHBoxLayout()
+        prow.addWidget(self.edit_personal_button)
+        prow.addStretch(1)
+        pl.addLayout(prow)
+        pl.addWidget(self.overview, 1)
+        self.tabs.addTab(personal, _("&Personal data"))
 
         # Aufenthalt
         self.periods = RecordTableModel([
@@ -357,7 +366,14 @@ class CaseView(QWidget):
         rl.addLayout(period_buttons)
         rl.addWidget(self.periods_table, 3)
         rl.addWidget(_heading(_("Asylum procedure")))
-        rl.addWidget(_table(self.asylum, _("Asylum procedure")), 1)
+        from gk_desktop.ui.record_editor import FieldSpec as F1
+
+        self.asylum_table = _table(self.asylum, _("Asylum procedure"))
+        rl.addLayout(self._list_buttons("asylum_procedures", self.asylum_table, self.asylum, _("Asylum procedure"), lambda: [
+            F1("stage", N_("Stage"), "enum", ASYLUM_STAGE, required=True), F1("applied_on", N_("Applied on"), "date"),
+            F1("decision_served_on", N_("Decision served on"), "date"), F1("legal_counsel", N_("Legal counsel"), "text")],
+            {"stage": "ANTRAG"}))
+        rl.addWidget(self.asylum_table, 1)
         rl.addWidget(_heading(_("Identity and passport")))
         rl.addWidget(self.identity_label)
         rl.addWidget(self.embassy_warning)
@@ -659,6 +675,61 @@ class CaseView(QWidget):
             return
         Op(self, lambda _ctx: clients.update_client(vault, code, {key: items}, source="gui")) \
             .on_success(lambda _id: (self.reload(), self.changed.emit())).run()
+
+    # -- editing the personal data
+
+    PERSONAL_FIELDS = (
+        ("first_name", N_("First name"), "text", None, True), ("last_name", N_("Last name"), "text", None, True),
+        ("birth_date", N_("Birth date"), "date", None, True), ("birth_date_fictitious", N_("Birth date fictitious"), "bool", None, False),
+        ("gender", N_("Gender"), "enum", labels.GENDER, True), ("country_of_origin", N_("Country of origin"), "text", None, False),
+        ("entry_date_de", N_("In Germany since"), "date", None, False), ("address", N_("Address"), "text", None, False),
+        ("phone", N_("Phone"), "text", None, False), ("email", N_("E-mail"), "text", None, False),
+        ("interpreter_needed", N_("Interpreter"), "bool", None, False),
+        ("interpreter_language", N_("Interpreting language"), "text", None, False),
+        ("minor_children", N_("Minor children"), "text", None, False),
+        ("responsible_abh", N_("Responsible immigration office"), "text", None, False),
+        ("exclusion_outcome", N_("Exclusion check"), "enum", labels.EXCLUSION, False),
+        ("internal_notes", N_("Internal notes"), "text", None, False),
+    )
+
+    def edit_personal(self) -> None:
+        from gk_desktop.ui.record_editor import FieldSpec, RecordDialog
+
+        if self.shown is None:
+            return
+        client = self.shown["client"]
+        fields = [FieldSpec(k, label, kind, choices, req) for k, label, kind, choices, req in self.PERSONAL_FIELDS]
+        values = {k: client.get(k) for k, *_rest in self.PERSONAL_FIELDS}
+        dialog = RecordDialog(_("Personal data"), fields, values, self)
+        self.personal_dialog = dialog
+
+        def done(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted or dialog.result_values is None:
+                return
+            changed = {}
+            for key, value in dialog.result_values.items():
+                if key == "minor_children":
+                    value = int(value) if str(value or "0").strip().isdigit() else value
+                if key == "country_of_origin" and value == "":
+                    value = None
+                if value != client.get(key) and not (value == "" and client.get(key) is None):
+                    changed[key] = value
+            if changed:
+                self._save_changes(changed)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def _save_changes(self, changed: dict[str, Any]) -> None:
+        from gk_desktop.services import clients
+        from gk_desktop.ui.ops import show_error
+
+        vault, code = self._vault, self.case_code
+        if vault is None or code is None:
+            return
+        Op(self, lambda _ctx: clients.update_client(vault, code, changed, source="gui")) \
+            .on_success(lambda _id: (self.reload(), self.changed.emit())) \
+            .on_failure(lambda exc: show_error(self, exc)).run()
 
     # -- editing the residence history
 
