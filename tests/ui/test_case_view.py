@@ -221,3 +221,24 @@ def test_personal_data_and_asylum_are_edited(qtbot, opened) -> None:
         dialog.save_button.click()
     (procedure,) = clients.show_client(view._vault, code)["client"]["asylum_procedures"]
     assert (procedure["stage"], procedure["decision_served_on"]) == ("BESCHEID_NEGATIV", "2026-11-20")
+
+
+def test_name_variants_languages_and_personal_contacts_are_edited(qtbot, opened) -> None:
+    view, code = opened
+    assert view.variants.rowCount() == 1 and view.variants.index(0, 0).data() == "آية نور"
+    view.list_buttons["personal_contacts"][0].click()
+    dialog = view.item_dialog
+    dialog.widgets["name"].setText("Frau Berger")
+    dialog.widgets["consent_to_contact"].setChecked(True)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    (person,) = clients.show_client(view._vault, code)["client"]["personal_contacts"]
+    assert (person["name"], person["relation"], person["consent_to_contact"]) == ("Frau Berger", "MENTOR", True)
+    view.list_buttons["name_variants"][0].click()
+    dialog = view.item_dialog
+    dialog.widgets["name"].setText("Aja Nur")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    from gk_desktop.services import search
+
+    assert [h.case_code for h in search.search_vault(view._vault, "aja nur")] == [code]  # the index follows

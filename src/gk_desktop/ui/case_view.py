@@ -129,6 +129,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": labels.RESIDENCE_STATUS, "phase": labels.CASE_PHASE, "access_route": labels.ACCESS_ROUTE,
     "gender": labels.GENDER, "exclusion_outcome": labels.EXCLUSION, "interpreter": INTERPRETER,
 }
+NAME_VARIANT_KIND = {"TRANSLITERATION": N_("transliteration"), "ORIGINALSCHRIFT": N_("original script"),
+                     "ALIAS": N_("alias"), "FRUEHERER_NAME": N_("former name")}
+RELATION = {"FAMILIE": N_("family"), "MENTOR": N_("mentor"), "EHRENAMT": N_("volunteer"), "RECHTSANWALT": N_("lawyer"),
+            "EHEMALIGER_VORMUND": N_("former guardian"), "LEHRKRAFT": N_("teacher"), "SONSTIGE": N_("other")}
 EMBASSY_WARNING = N_("No contact with the embassy while the asylum procedure is running: an embassy "
                      "appointment is planned or recorded for a holder of an Aufenthaltsgestattung.")
 
@@ -319,7 +323,45 @@ class CaseView(QWidget):
         prow.addWidget(self.edit_personal_button)
         prow.addStretch(1)
         pl.addLayout(prow)
-        pl.addWidget(self.overview, 1)
+        pl.addWidget(self.overview, 3)
+        from gk_desktop.ui.record_editor import FieldSpec as F0
+
+        self.variants = RecordTableModel([
+            Column(N_("Name"), lambda r: r["name"] or ""),
+            Column(N_("Kind"), lambda r: labels.label(NAME_VARIANT_KIND, r["kind"])),
+        ], self)
+        self.variants_table = _table(self.variants, _("Name variants"))
+        self.languages = RecordTableModel([
+            Column(N_("Language"), lambda r: r["language"] or ""),
+            Column(N_("Level"), lambda r: labels.label(labels.LANGUAGE_LEVEL, r["level"], "")),
+        ], self)
+        self.languages_table = _table(self.languages, _("Languages"))
+        self.contacts_people = RecordTableModel([
+            Column(N_("Name"), lambda r: r["name"] or ""),
+            Column(N_("Relation"), lambda r: labels.label(RELATION, r["relation"])),
+            Column(N_("Phone"), lambda r: r["phone"] or ""),
+            Column(N_("Consent to contact"), lambda r: _("yes") if r["consent_to_contact"] else _("no")),
+        ], self)
+        self.contacts_table = _table(self.contacts_people, _("Personal contacts"))
+        lists = QHBoxLayout()
+        for heading, key, table, model, fields, defaults in (
+            (_("Name variants"), "name_variants", self.variants_table, self.variants, lambda: [
+                F0("name", N_("Name"), "text", required=True),
+                F0("kind", N_("Kind"), "enum", NAME_VARIANT_KIND, required=True)], {"kind": "TRANSLITERATION"}),
+            (_("Languages"), "languages", self.languages_table, self.languages, lambda: [
+                F0("language", N_("Language"), "text", required=True),
+                F0("level", N_("Level"), "enum", labels.LANGUAGE_LEVEL)], {}),
+            (_("Personal contacts"), "personal_contacts", self.contacts_table, self.contacts_people, lambda: [
+                F0("name", N_("Name"), "text", required=True), F0("relation", N_("Relation"), "enum", RELATION, required=True),
+                F0("phone", N_("Phone"), "text"), F0("email", N_("E-mail"), "text"),
+                F0("consent_to_contact", N_("Consent to contact"), "bool")], {"relation": "MENTOR"}),
+        ):
+            box = QVBoxLayout()
+            box.addWidget(_heading(heading))
+            box.addLayout(self._list_buttons(key, table, model, heading, fields, defaults))
+            box.addWidget(table, 1)
+            lists.addLayout(box)
+        pl.addLayout(lists, 2)
         self.tabs.addTab(personal, _("&Personal data"))
 
         # Aufenthalt
@@ -571,6 +613,9 @@ class CaseView(QWidget):
         self.certificates.set_rows(c["language_certificates"])
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
+        self.variants.set_rows(c["name_variants"])
+        self.languages.set_rows(c["languages"])
+        self.contacts_people.set_rows(c["personal_contacts"])
         changes = shown.get("history", [])
         names = record_names(changes)
         self.history.set_rows([history_row(c, names) for c in changes])
@@ -835,7 +880,7 @@ class CaseView(QWidget):
         self.title.clear()
         self.overview.clear()
         for model in (self.periods, self.asylum, self.efforts, self.education, self.certificates, self.work,
-                      self.interviews, self.history):
+                      self.interviews, self.history, self.variants, self.languages, self.contacts_people):
             model.set_rows([])
         self.identity_label.clear()
         self.interview_text.clear()
