@@ -242,3 +242,21 @@ def test_name_variants_languages_and_personal_contacts_are_edited(qtbot, opened)
     from gk_desktop.services import search
 
     assert [h.case_code for h in search.search_vault(view._vault, "aja nur")] == [code]  # the index follows
+
+
+def test_identity_status_and_nationalities_are_edited(qtbot, opened) -> None:
+    view, code = opened
+    view.edit_identity()
+    dialog = view.identity_dialog
+    dialog.widgets["clarified"].setCurrentIndex(dialog.widgets["clarified"].findData("JA"))
+    dialog.widgets["passport_valid_until"].setText("31.12.2030")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    ident = clients.show_client(view._vault, code)["client"]["identity_status"]
+    assert (ident["clarified"], ident["passport_valid_until"]) == ("JA", "2030-12-31")
+    view.edit_personal()
+    dialog = view.personal_dialog
+    dialog.widgets["nationalities"].setText("sy; iq")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        dialog.save_button.click()
+    assert sorted(clients.show_client(view._vault, code)["client"]["nationalities"]) == ["IQ", "SY"]

@@ -417,7 +417,12 @@ class CaseView(QWidget):
             {"stage": "ANTRAG"}))
         rl.addWidget(self.asylum_table, 1)
         rl.addWidget(_heading(_("Identity and passport")))
-        rl.addWidget(self.identity_label)
+        ident_row = QHBoxLayout()
+        ident_row.addWidget(self.identity_label, 1)
+        self.edit_identity_button = QPushButton(_("Change identity status …"))
+        self.edit_identity_button.clicked.connect(self.edit_identity)
+        ident_row.addWidget(self.edit_identity_button)
+        rl.addLayout(ident_row)
         rl.addWidget(self.embassy_warning)
         from gk_desktop.ui.record_editor import FieldSpec as F2
 
@@ -727,6 +732,7 @@ class CaseView(QWidget):
         ("first_name", N_("First name"), "text", None, True), ("last_name", N_("Last name"), "text", None, True),
         ("birth_date", N_("Birth date"), "date", None, True), ("birth_date_fictitious", N_("Birth date fictitious"), "bool", None, False),
         ("gender", N_("Gender"), "enum", labels.GENDER, True), ("country_of_origin", N_("Country of origin"), "text", None, False),
+        ("nationalities", N_("Nationalities (codes, e.g. SY, IQ)"), "text", None, False),
         ("entry_date_de", N_("In Germany since"), "date", None, False), ("address", N_("Address"), "text", None, False),
         ("phone", N_("Phone"), "text", None, False), ("email", N_("E-mail"), "text", None, False),
         ("interpreter_needed", N_("Interpreter"), "bool", None, False),
@@ -745,6 +751,7 @@ class CaseView(QWidget):
         client = self.shown["client"]
         fields = [FieldSpec(k, label, kind, choices, req) for k, label, kind, choices, req in self.PERSONAL_FIELDS]
         values = {k: client.get(k) for k, *_rest in self.PERSONAL_FIELDS}
+        values["nationalities"] = ", ".join(client.get("nationalities") or [])
         dialog = RecordDialog(_("Personal data"), fields, values, self)
         self.personal_dialog = dialog
 
@@ -757,10 +764,32 @@ class CaseView(QWidget):
                     value = int(value) if str(value or "0").strip().isdigit() else value
                 if key == "country_of_origin" and value == "":
                     value = None
+                if key == "nationalities":
+                    value = [v.strip().upper() for v in str(value or "").replace(";", ",").split(",") if v.strip()]
                 if value != client.get(key) and not (value == "" and client.get(key) is None):
                     changed[key] = value
             if changed:
                 self._save_changes(changed)
+
+        dialog.finished.connect(done)
+        dialog.open()
+
+    def edit_identity(self) -> None:
+        from gk_desktop.ui.record_editor import FieldSpec, RecordDialog
+
+        if self.shown is None:
+            return
+        current = self.shown["client"].get("identity_status") or {"clarified": "UNBEKANNT"}
+        dialog = RecordDialog(_("Identity and passport"), [
+            FieldSpec("clarified", N_("Identity clarified"), "enum", IDENTITY_CLARIFIED, required=True),
+            FieldSpec("documents_available", N_("Documents"), "text"),
+            FieldSpec("passport_valid_until", N_("Passport valid until"), "date"),
+        ], current, self)
+        self.identity_dialog = dialog
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dialog.result_values is not None:
+                self._save_changes({"identity_status": dialog.result_values})
 
         dialog.finished.connect(done)
         dialog.open()
