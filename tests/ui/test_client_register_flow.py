@@ -181,3 +181,35 @@ def test_a_word_from_an_interview_finds_and_opens_it(qtbot, window) -> None:
     qtbot.waitUntil(lambda: w.case_view.tabs.currentIndex() == 3, timeout=5000)
     selected = w.case_view.interview_table.selectionModel().selectedRows()
     assert w.case_view.interviews.row_at(selected[0].row())["id"] == newest != first
+
+
+def test_first_contact_kept_as_a_draft_over_a_lock(qtbot, window) -> None:
+    from gk_desktop.services import drafts
+
+    ctl, w = window
+    w.new_client()
+    qtbot.waitUntil(lambda: getattr(w, "first_contact_dialog", None) is not None and w.first_contact_dialog.isVisible(),
+                    timeout=5000)
+    qtbot.keyClicks(w.first_contact_dialog.first_name, "Selam")
+    qtbot.keyClicks(w.first_contact_dialog.last_name, "Tesfay")
+    ctl.lock()
+    from gk_desktop.ui import ops as _ops
+
+    _ops.wait_all()
+    screen = ctl.lock_screen.centralWidget()
+    screen.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctl.main_window is not None and ctl.main_window.isVisible(), timeout=10_000)
+    w2 = ctl.main_window
+    assert [d.kind for d in drafts.list_drafts(ctl.vault)] == ["first_contact"]
+    qtbot.waitUntil(lambda: getattr(w2, "drafts_question", None) is not None and w2.drafts_question.isVisible(),
+                    timeout=5000)
+    w2.drafts_question.defaultButton().click()
+    qtbot.waitUntil(lambda: getattr(w2, "first_contact_dialog", None) is not None
+                    and w2.first_contact_dialog.isVisible(), timeout=5000)
+    d = w2.first_contact_dialog
+    assert (d.first_name.text(), d.last_name.text()) == ("Selam", "Tesfay")
+    qtbot.keyClicks(d.birth_date, "01.01.2003")
+    d.save()
+    qtbot.waitUntil(lambda: w2.clients_view.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: drafts.list_drafts(ctl.vault) == [], timeout=5000)

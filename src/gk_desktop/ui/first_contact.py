@@ -352,7 +352,14 @@ class FirstContactDialog(QDialog):
     client_added = Signal(str, str)
     open_existing = Signal(str)
 
-    def __init__(self, vault: Any, rules: Any, parent: QWidget | None = None) -> None:
+    DRAFT_KIND = "first_contact"
+    AUTOSAVE_MS = 5000
+
+    def __init__(self, vault: Any, rules: Any, parent: QWidget | None = None, *, draft: Any = None) -> None:
+        from PySide6.QtCore import QTimer
+
+        from gk_desktop.services import drafts
+
         super().__init__(parent)
         self._vault = vault
         self._rules = rules
@@ -362,8 +369,63 @@ class FirstContactDialog(QDialog):
         self.setWindowTitle(_("New client"))
         self._build_ui()
         self._connect_signals()
+        # The form is kept as a draft in the vault while it is typed (every few seconds and when
+        # the app locks), and offered again after the next unlock.
+        self.draft_id = draft.id if draft is not None else drafts.new_draft_id()
+        self._last_saved: dict[str, Any] | None = None
+        if draft is not None:
+            self.set_state(draft.payload)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(self.AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_draft)
+        self.autosave_timer.start()
         self._update_preview()
         self.first_name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- the draft
+
+    _TEXT_FIELDS = ("first_name", "last_name", "birth_date", "valid_until")
+    _COMBOS = ("gender", "residence_status", "access_route", "exclusion")
+
+    def state(self) -> dict[str, Any]:
+        """Everything typed or chosen, as plain data (the draft's payload)."""
+        out: dict[str, Any] = {k: getattr(self, k).text() for k in self._TEXT_FIELDS}
+        out.update({k: getattr(self, k).currentData() for k in self._COMBOS})
+        out["request"] = self.request.toPlainText()
+        out["fictitious"] = self.fictitious.isChecked()
+        return out
+
+    def set_state(self, payload: dict[str, Any]) -> None:
+        for key in self._TEXT_FIELDS:
+            getattr(self, key).setText(str(payload.get(key) or ""))
+        for key in self._COMBOS:
+            combo = getattr(self, key)
+            index = combo.findData(payload.get(key))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.request.setPlainText(str(payload.get("request") or ""))
+        self.fictitious.setChecked(bool(payload.get("fictitious")))
+
+    def save_draft(self) -> None:
+        """Queue a save of the form as a draft (on the database lane) when it changed."""
+        from gk_desktop.services import drafts
+
+        vault = self._vault
+        if vault is None or self._done or not self.is_dirty():
+            return
+        payload = self.state()
+        if payload == self._last_saved:
+            return
+        self._last_saved = payload
+        draft_id = self.draft_id
+        Op(self, lambda _ctx: drafts.save_draft(vault, self.DRAFT_KIND, payload, draft_id=draft_id)).run()
+
+    def _forget_draft(self) -> None:
+        from gk_desktop.services import drafts
+
+        vault, draft_id = self._vault, self.draft_id
+        if vault is not None:
+            Op(None, lambda _ctx: drafts.delete_draft(vault, draft_id)).run()
 
     # -- layout
 
@@ -673,6 +735,8 @@ class FirstContactDialog(QDialog):
     def _added(self, result: clients.AddResult) -> None:
         self._set_busy(False)
         self._done = True
+        self.autosave_timer.stop()
+        self._forget_draft()
         self.client_added.emit(result.id, result.case_code)
         self.accept()
 
@@ -764,7 +828,11 @@ class FirstContactDialog(QDialog):
             or self.exclusion.currentIndex() != 0)
 
     def close_for_lock(self) -> None:
-        """The app locks: close at once, without asking, and forget what the fields held."""
+        """The app locks: keep what was typed as a draft in the vault (the save is queued before
+        the vault closes), close at once without asking, and forget what the fields held."""
+        self.autosave_timer.stop()
+        if not self._done and not self._busy:
+            self.save_draft()
         self._done = True
         self._busy = False
         for field in (self.first_name, self.last_name, self.birth_date, self.valid_until):
@@ -778,6 +846,9 @@ class FirstContactDialog(QDialog):
             return
         if not self._done and self.is_dirty() and not self._confirm_discard():
             return
+        self.autosave_timer.stop()
+        if not self._done:
+            self._forget_draft()  # the worker chose to discard (or nothing was typed)
         super().reject()
 
     def _confirm_discard(self) -> bool:

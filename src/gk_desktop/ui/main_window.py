@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.clients_view.open_client.connect(self.open_client)
         self.clients_view.open_interview.connect(self.open_client)
-        self.clients_view.new_client_requested.connect(self.new_client)
+        self.clients_view.new_client_requested.connect(lambda: self.new_client())
         self.case_view.back.connect(self.back_to_list)
         self.case_view.new_interview_requested.connect(self.new_interview)
         self.case_view.changed.connect(self.clients_view.reload)
@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
         clients_menu = self.menuBar().addMenu(_("&Clients"))
         self.new_client_action = QAction(_("New client …"), self)
         self.new_client_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_client_action.triggered.connect(self.new_client)
+        self.new_client_action.triggered.connect(lambda _checked=False: self.new_client())
         clients_menu.addAction(self.new_client_action)
         self.search_action = QAction(_("Search clients"), self)
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
@@ -546,22 +546,24 @@ class MainWindow(QMainWindow):
             self.clients_view.select_case_code(self.case_view.case_code)
         self.clients_view.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def new_client(self) -> None:
-        """Neue:r Klient:in: the first-contact form, with the vault's rules loaded off the GUI thread."""
+    def new_client(self, draft: Any = None) -> None:
+        """Neue:r Klient:in: the first-contact form, with the vault's rules loaded off the GUI thread
+        (``draft``: a form kept from before a lock or a crash)."""
         from gk_desktop.services import clients
 
         vault = self._vault
         if vault is None:
             return
         self.show_clients()
-        Op(self, lambda _ctx: clients.load_rules(vault)).on_success(self._open_first_contact).run()
+        Op(self, lambda _ctx: clients.load_rules(vault)).on_success(
+            lambda rules: self._open_first_contact(rules, draft)).run()
 
-    def _open_first_contact(self, rules: Any) -> None:
+    def _open_first_contact(self, rules: Any, draft: Any = None) -> None:
         from gk_desktop.ui.first_contact import FirstContactDialog
 
         if self._vault is None:
             return
-        dialog = FirstContactDialog(self._vault, rules, self)
+        dialog = FirstContactDialog(self._vault, rules, self, draft=draft)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.client_added.connect(self._client_added)
         dialog.open_existing.connect(self.open_client)
@@ -592,7 +594,8 @@ class MainWindow(QMainWindow):
         vault = self._vault
         if vault is None:
             return
-        Op(self, lambda _ctx: drafts.list_drafts(vault, "contact")).on_success(self._drafts_found).run()
+        Op(self, lambda _ctx: [d for d in drafts.list_drafts(vault) if d.kind in ("contact", "first_contact")]) \
+            .on_success(self._drafts_found).run()
 
     def _drafts_found(self, found: list[Any]) -> None:
         if not found or self._vault is None:
@@ -603,10 +606,14 @@ class MainWindow(QMainWindow):
         when = draft.updated_at.astimezone()
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Unsaved interview"))
-        box.setText(ngettext("{n} interview is still a draft (last saved {date}, {time}).",
-                             "{n} interviews are still drafts (the newest last saved {date}, {time}).",
-                             len(found)).format(n=len(found), date=format_date(when.date()), time=f"{when:%H:%M}"))
+        box.setWindowTitle(_("Unsaved entries"))
+        if draft.kind == "first_contact":
+            box.setText(_("A new client's first contact is still a draft (last saved {date}, {time}).").format(
+                date=format_date(when.date()), time=f"{when:%H:%M}"))
+        else:
+            box.setText(ngettext("{n} interview is still a draft (last saved {date}, {time}).",
+                                 "{n} interviews are still drafts (the newest last saved {date}, {time}).",
+                                 len(found)).format(n=len(found), date=format_date(when.date()), time=f"{when:%H:%M}"))
         box.setInformativeText(_("Continue it now? It stays in the vault until you save or discard it."))
         resume = box.addButton(_("&Continue the draft"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(_("&Later"), QMessageBox.ButtonRole.RejectRole)
@@ -614,7 +621,11 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(button: Any) -> None:
-            if button is resume and code and self._vault is not None:
+            if button is not resume or self._vault is None:
+                return
+            if draft.kind == "first_contact":
+                self.new_client(draft=draft)
+            elif code:
                 self.open_client(code)
                 self.new_interview(code, draft.client_id or "", draft=draft)
 
