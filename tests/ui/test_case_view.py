@@ -156,7 +156,7 @@ def test_residence_history_is_edited_in_the_case_view(qtbot, opened, monkeypatch
         dialog.save_button.click()
     assert clients.show_client(view._vault, code)["client"]["residence_periods"][1]["valid_until"] == "2027-03-31"
     # Delete after a question.
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("gk_desktop.ui.case_view.confirm_delete", lambda *a, **k: True)
     view.periods_table.selectRow(0)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.delete_period()
@@ -189,7 +189,7 @@ def test_education_certificates_work_and_efforts_are_edited(qtbot, opened, monke
     with qtbot.waitSignal(view.loaded, timeout=5000):
         dialog.save_button.click()
     assert clients.show_client(view._vault, code)["client"]["work_records"][0]["end_reason"] == "BESTANDEN"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr("gk_desktop.ui.case_view.confirm_delete", lambda *a, **k: True)
     view.efforts_table.selectRow(0)
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.list_buttons["identity_efforts"][2].click()
@@ -260,3 +260,27 @@ def test_identity_status_and_nationalities_are_edited(qtbot, opened) -> None:
     with qtbot.waitSignal(view.loaded, timeout=5000):
         dialog.save_button.click()
     assert sorted(clients.show_client(view._vault, code)["client"]["nationalities"]) == ["IQ", "SY"]
+
+
+def test_delete_question_has_verbs_and_cancel_is_the_default(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from gk_desktop.ui.case_view import confirm_delete
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[list[str]] = []
+
+    def answer(press_delete: bool) -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        seen.append(sorted(b.text().replace("&", "") for b in box.buttons()))
+        target = next(b for b in box.buttons() if b.text().replace("&", "") == ("Löschen" if press_delete else "Abbrechen"))
+        assert box.defaultButton().text().replace("&", "") == "Abbrechen"
+        target.click()
+
+    QTimer.singleShot(0, lambda: answer(False))
+    assert confirm_delete(parent, "Titel", "Eintrag löschen?") is False
+    QTimer.singleShot(0, lambda: answer(True))
+    assert confirm_delete(parent, "Titel", "Eintrag löschen?") is True
+    assert seen[0] == ["Abbrechen", "Löschen"]

@@ -277,6 +277,20 @@ def _heading(text: str) -> QLabel:
     return label
 
 
+def confirm_delete(parent: QWidget, title: str, text: str) -> bool:
+    """Ask before deleting, with verbs on the buttons ("Löschen" / "Abbrechen"); Esc cancels."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    delete = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is delete
+
+
 def embassy_warning_applies(client: dict[str, Any]) -> bool:
     """A Gestattung holder whose identity efforts plan or record an embassy appointment."""
     return client.get("residence_status") == "AUFENTHALTSGESTATTUNG" and any(
@@ -711,10 +725,7 @@ class CaseView(QWidget):
         if not rows or self.shown is None:
             return
         current = model.row_at(rows[0].row())
-        answer = QMessageBox.question(self, title, _("Delete the selected entry?"),
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm_delete(self, title, _("Delete the selected entry?")):
             self._save_list(key, [i for i in self.shown["client"][key] if i["id"] != current["id"]])
 
     def _save_list(self, key: str, items: list[dict[str, Any]]) -> None:
@@ -860,13 +871,10 @@ class CaseView(QWidget):
         current = self._selected_period()
         if current is None or self.shown is None:
             return
-        answer = QMessageBox.question(
-            self, _("Delete residence status"),
-            _("Delete this period ({status}, {start} – {end}) from the residence history?").format(
-                status=labels.label(labels.RESIDENCE_STATUS, current["status"]),
-                start=_date(current["valid_from"]) or "…", end=_date(current["valid_until"]) or "…"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_delete(self, _("Delete residence status"),
+                              _("Delete this period ({status}, {start} – {end}) from the residence history?").format(
+                                  status=labels.label(labels.RESIDENCE_STATUS, current["status"]),
+                                  start=_date(current["valid_from"]) or "…", end=_date(current["valid_until"]) or "…")):
             return
         self._save_periods([p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
 
