@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gk_desktop.domain.enums import CasePhase
 from gk_desktop.errors import InputRejectedError, NotFoundError
 from gk_desktop.i18n import _
 from gk_desktop.services.records import Problems, parse_record, record_json
@@ -30,11 +29,12 @@ def contact_json(contact: Any, need_areas: list[str]) -> dict[str, Any]:
 
 
 def _current_case(session: Any, client_id: str) -> Any:
-    cases = list(session.execute(select(M.Case).where(M.Case.client_id == client_id)).scalars())
-    if not cases:
+    from gk_desktop.services.clients import _current_case as current_of
+
+    case = current_of(session.execute(select(M.Case).where(M.Case.client_id == client_id)).scalars())
+    if case is None:
         raise NotFoundError(_("This client has no case."))
-    open_ = [c for c in cases if c.phase != CasePhase.ABGESCHLOSSEN.value]
-    return max(open_ or cases, key=lambda c: c.number)
+    return case
 
 
 def parse_contact(data: Any, problems: Problems) -> tuple[dict[str, Any], list[str]]:

@@ -729,13 +729,7 @@ class CaseView(QWidget):
             self._save_list(key, [i for i in self.shown["client"][key] if i["id"] != current["id"]])
 
     def _save_list(self, key: str, items: list[dict[str, Any]]) -> None:
-        from gk_desktop.services import clients
-
-        vault, code = self._vault, self.case_code
-        if vault is None or code is None:
-            return
-        Op(self, lambda _ctx: clients.update_client(vault, code, {key: items}, source="gui")) \
-            .on_success(lambda _id: (self.reload(), self.changed.emit())).run()
+        self._save_changes({key: items})
 
     # -- editing the personal data
 
@@ -844,28 +838,11 @@ class CaseView(QWidget):
             self._edit_period(current)
 
     def _edit_period(self, current: dict[str, Any] | None) -> None:
-        from gk_desktop.ui.record_editor import RecordDialog
-
         if self.shown is None:
             return
-        start = current or {"status": "DULDUNG_60A", "employment_permission": "UNBEKANNT", "source": "DOKUMENT_GESEHEN"}
-        dialog = RecordDialog(_("Residence status"), self._period_fields(), start, self)
-        self.period_dialog = dialog
-
-        def done(result: int) -> None:
-            if result != QDialog.DialogCode.Accepted or dialog.result_values is None:
-                return
-            periods = [dict(p) for p in self.shown["client"]["residence_periods"]] if self.shown else []
-            if current is None:
-                periods.append(dialog.result_values)
-            else:
-                for p in periods:
-                    if p["id"] == current["id"]:
-                        p.update(dialog.result_values)
-            self._save_periods(periods)
-
-        dialog.finished.connect(done)
-        dialog.open()
+        defaults = {"status": "DULDUNG_60A", "employment_permission": "UNBEKANNT", "source": "DOKUMENT_GESEHEN"}
+        self._edit_item("residence_periods", _("Residence status"), self._period_fields, current, defaults)
+        self.period_dialog = self.item_dialog
 
     def delete_period(self) -> None:
         current = self._selected_period()
@@ -876,16 +853,7 @@ class CaseView(QWidget):
                                   status=labels.label(labels.RESIDENCE_STATUS, current["status"]),
                                   start=_date(current["valid_from"]) or "…", end=_date(current["valid_until"]) or "…")):
             return
-        self._save_periods([p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
-
-    def _save_periods(self, periods: list[dict[str, Any]]) -> None:
-        from gk_desktop.services import clients
-
-        vault, code = self._vault, self.case_code
-        if vault is None or code is None:
-            return
-        Op(self, lambda _ctx: clients.update_client(vault, code, {"residence_periods": periods}, source="gui")) \
-            .on_success(lambda _id: (self.reload(), self.changed.emit())).run()
+        self._save_list("residence_periods", [p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
 
     def copy_case_code(self) -> None:
         from gk_desktop.ui.clipboard import copy_text
