@@ -521,7 +521,7 @@ def test_client_add_show_add_round_trip(run: Cli, vault: str, tmp_path: Path, mo
     added = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)
     assert set(added) == {"id", "case_code", "possible_duplicates"} and added["possible_duplicates"] == []
     shown = run.json("client", "show", added["case_code"], GK_PASSPHRASE=PASSPHRASE)
-    assert set(shown) == {"client", "cases", "contacts"}
+    assert set(shown) == {"client", "cases", "contacts", "documents"}
     c = shown["client"]
     assert c["id"] == added["id"] and c["case_code"] == added["case_code"]
     assert c["target_group"] == "PRIMAER_DULDUNG" and c["age"] == 25

@@ -359,6 +359,63 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document_limit_mb() -> int:
+    from gk_desktop.settings import Settings
+
+    return Settings.load().max_document_mb
+
+
+def cmd_document_add(args: argparse.Namespace) -> int:
+    from gk_desktop.services import documents
+
+    fields = {key: value for key, value in (
+        ("type", args.type), ("title", args.title), ("date", args.date), ("valid_until", args.valid_until),
+        ("source", args.doc_source), ("purpose", args.purpose), ("delete_by", args.delete_by)) if value is not None}
+    limit = _document_limit_mb()
+    path = Path(args.file)
+    data = documents.read_file_checked(path, limit)
+    with _open_for_data(args) as v:
+        added = documents.add_document(v, args.case_code, path.name, data, fields, max_mb=limit)
+    _emit(args, {"id": added.id, "sha256": added.sha256},
+          lambda: _("Document stored: {id} (SHA-256 {sha})").format(id=added.id, sha=added.sha256))
+    return 0
+
+
+def cmd_document_export(args: argparse.Namespace) -> int:
+    from gk_desktop.services import documents
+
+    with _open_for_data(args) as v:
+        row = documents.export_document(v, args.id, Path(args.to))
+    _emit(args, {"id": row.id, "path": str(Path(args.to).resolve()), "sha256": row.sha256, "size": row.size},
+          lambda: _("Document written to {path}.").format(path=args.to))
+    return 0
+
+
+def cmd_document_list(args: argparse.Namespace) -> int:
+    from gk_desktop.services import documents
+
+    with _open_for_data(args) as v:
+        rows = documents.list_documents(v, case_code=args.case_code)
+
+    def human() -> str:
+        lines = [f"{r.id}  {r.doc_type}  {r.date.strftime('%d.%m.%Y') if r.date else '–'}  {r.title}  "
+                 f"{r.mime}  {r.size} B" for r in rows]
+        lines.append(_("{n} documents").format(n=len(rows)))
+        return "\n".join(lines)
+
+    _emit(args, {"documents": [r.as_json() for r in rows]}, human)
+    return 0
+
+
+def cmd_document_delete(args: argparse.Namespace) -> int:
+    from gk_desktop.services import documents
+
+    with _open_for_data(args) as v:
+        unlinked = documents.delete_document(v, args.id)
+    _emit(args, {"id": args.id, "unlinked": unlinked}, lambda: _("Document deleted."))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -417,6 +474,34 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("case_code", metavar="CASE_CODE")
     q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
     q.set_defaults(func=cmd_contact_add)
+    document = sub.add_parser("document", help=_("documents: add, export, list, delete"),
+                              description=_("documents: add, export, list, delete"))
+    document_sub = document.add_subparsers(dest="document_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    document_sub.required = True
+
+    def add_document_cmd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        q = document_sub.add_parser(name, help=help_text, description=help_text)
+        q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
+        q.set_defaults(func=func)
+        return q
+
+    q = add_document_cmd("add", cmd_document_add, _("store a PDF, JPEG or PNG in the client's current case"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--type", metavar="T", help=_("document type (default SONSTIGES)"))
+    q.add_argument("--title", metavar="TEXT")
+    q.add_argument("--date", metavar="YYYY-MM-DD")
+    q.add_argument("--valid-until", metavar="YYYY-MM-DD")
+    q.add_argument("--source", dest="doc_source", metavar="S", help=_("where the document came from"))
+    q.add_argument("--purpose", metavar="TEXT", help=_("why a copy of an identity document is kept (required for those)"))
+    q.add_argument("--delete-by", metavar="YYYY-MM-DD", help=_("delete-by date (required for identity document copies)"))
+    q = add_document_cmd("export", cmd_document_export, _("write a document to a file, byte for byte"))
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--to", metavar="FILE", required=True)
+    q = add_document_cmd("list", cmd_document_list, _("list the documents of a client"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    q = add_document_cmd("delete", cmd_document_delete, _("delete a document and its file"))
+    q.add_argument("id", metavar="ID")
     p = add("search", cmd_search, _("find clients by name, name variant, case code or a word in an interview"))
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--limit", type=int, default=50)

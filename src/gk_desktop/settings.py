@@ -56,6 +56,8 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("auto_lock_minutes", 5, int, N_("Lock after inactivity (minutes)"), 1, 15),
     SettingSpec("backup_warning_days", 7, int, N_("Warn when the last backup is older than (days)"), 1, 90),
     SettingSpec("data_dir", "", str, N_("Vault folder")),
+    # Scans and PDFs larger than this are refused (a bundle's plaintext is capped at 200 MB).
+    SettingSpec("max_document_mb", 25, int, N_("Largest document (MB)"), 1, 100),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 
@@ -66,6 +68,7 @@ class Settings:
     auto_lock_minutes: int = 5
     backup_warning_days: int = 7
     data_dir: str = ""
+    max_document_mb: int = 25
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod

@@ -303,3 +303,40 @@ class InterpreterType(enum.StrEnum):
     PROFESSIONELL = "PROFESSIONELL"
     EHRENAMTLICH = "EHRENAMTLICH"
     FAMILIE = "FAMILIE"
+
+
+class DocumentType(enum.StrEnum):
+    """Dokumentart (DOMAIN.md §3 Document)."""
+
+    DULDUNG_KOPIE = "DULDUNG_KOPIE"
+    AUFENTHALTSTITEL_KOPIE = "AUFENTHALTSTITEL_KOPIE"
+    PASS_KOPIE = "PASS_KOPIE"
+    AUSWEIS_KOPIE = "AUSWEIS_KOPIE"
+    ZEUGNIS = "ZEUGNIS"
+    SPRACHZERTIFIKAT = "SPRACHZERTIFIKAT"
+    VERTRAG = "VERTRAG"
+    BESCHEID = "BESCHEID"
+    EINWILLIGUNG = "EINWILLIGUNG"
+    ZIELVEREINBARUNG = "ZIELVEREINBARUNG"
+    SCHREIBEN = "SCHREIBEN"
+    NACHWEIS = "NACHWEIS"
+    SONSTIGES = "SONSTIGES"
+
+
+# Copies of identity documents: kept only for a stated purpose and deleted by a set date.
+IDENTITY_COPY_TYPES = frozenset({
+    DocumentType.DULDUNG_KOPIE, DocumentType.AUFENTHALTSTITEL_KOPIE, DocumentType.PASS_KOPIE,
+    DocumentType.AUSWEIS_KOPIE,
+})
+
+
+class DocumentSource(enum.StrEnum):
+    """Where a document came from."""
+
+    KLIENT = "KLIENT"
+    BEHOERDE = "BEHOERDE"
+    SCHULE_TRAEGER = "SCHULE_TRAEGER"
+    ARBEITGEBER = "ARBEITGEBER"
+    PARTNER = "PARTNER"
+    EIGENE_STELLE = "EIGENE_STELLE"
+    SONSTIGE = "SONSTIGE"

@@ -306,6 +306,16 @@ def _apply_single(session: Any, client_id: str, key: str, data: Any, problems: P
                 setattr(existing, k, v)
 
 
+def _check_document_refs(session: Any, client_id: str, nested: dict[str, list[tuple[str | None, dict[str, Any]]]],
+                         problems: Problems) -> None:
+    """A record may point only at a document of the same client."""
+    from gk_desktop.services.documents import check_document_refs
+
+    refs = [(f"{key}[{i}].document_id", values["document_id"])
+            for key, items in nested.items() for i, (_id, values) in enumerate(items) if values.get("document_id")]
+    check_document_refs(session, client_id, problems, refs)
+
+
 def _new_code(session: Any, on: dt.date) -> str:
     for _attempt in range(CODE_ATTEMPTS):
         code = new_case_code(on)
@@ -346,6 +356,8 @@ def add_client(vault: Any, data: Any, *, source: str = "cli") -> AddResult:
         client = M.Client(case_code=_new_code(s, on), **values)
         s.add(client)
         s.flush()
+        _check_document_refs(s, client.id, nested, problems)
+        problems.raise_if_any()
         for key, items in nested.items():
             _apply_nested(s, client.id, key, items, problems, replace=False)
         for key, model in SINGLE.items():
@@ -399,6 +411,10 @@ def update_client(vault: Any, case_code: str, data: Any, *, source: str = "cli")
         for k, v in values.items():
             if getattr(client, k) != v:
                 setattr(client, k, v)
+        _check_document_refs(s, client.id, nested, problems)
+        if problems.items:
+            s.rollback()
+            problems.raise_if_any()
         for key, items in nested.items():
             _apply_nested(s, client.id, key, items, problems, replace=True)
         for key in SINGLE:
@@ -530,7 +546,10 @@ def show_client(vault: Any, case_code: str, *, source: str = "cli", on: dt.date 
         contact_json = [_contact_json(x, areas.get(x.id, [])) for x in contacts]
         vault.record_event("view", session=s, source=source, target_table="client", target_id=client.id)
         s.commit()
-    return {"client": out, "cases": case_json, "contacts": contact_json}
+    from gk_desktop.services.documents import list_documents
+
+    docs = [d.as_json() for d in list_documents(vault, client_id=client.id)]
+    return {"client": out, "cases": case_json, "contacts": contact_json, "documents": docs}
 
 
 def _d(value: str | None) -> dt.date | None:

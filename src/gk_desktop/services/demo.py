@@ -15,6 +15,7 @@ status, school, language, work, identity, and one case (some two) with interview
 from __future__ import annotations
 
 import calendar
+import hashlib
 import datetime as dt
 import random
 import unicodedata
@@ -48,6 +49,8 @@ from gk_desktop.domain.enums import (
     NameVariantKind,
     PersonalRelation,
     Qualification,
+    DocumentSource,
+    DocumentType,
     ResidenceStatus,
     WorkEndReason,
     WorkType,
@@ -55,12 +58,14 @@ from gk_desktop.domain.enums import (
 from gk_desktop.storage.ids import uuid7_str
 from gk_desktop.storage.models import (
     AsylumProcedure,
+    Blob,
     Case,
     Client,
     ClientLanguage,
     ClientNameVariant,
     ClientNationality,
     Contact,
+    Document,
     EducationRecord,
     IdentityEffort,
     IdentityStatus,
@@ -775,6 +780,7 @@ class _ClientMaker:
         if "ausbildung" not in tags:
             tags.add("ohne_ausbildung")
         n_cases, n_contacts, first_contact = self._cases(status, exclusion, periods, age)
+        self._documents(status)
         code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
         while code in self.used_codes:
             code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
@@ -1562,6 +1568,38 @@ class _ClientMaker:
             options.append("Kommt über das Berufskolleg; Schulabschluss wegen Fehlzeiten gefährdet.")
         return rng.choice(options)
 
+    def _documents(self, status: ResidenceStatus) -> None:
+        """Scans in the file of some clients: language certificates, school reports, and for a few
+        Duldung holders a copy of the Duldung kept for a stated purpose until a delete-by date.
+        The demo files are one-page PDFs saying what they stand for (no names in them)."""
+        rng, ref = self.rng, self.ref
+        case = next((r for r in reversed(self.records) if isinstance(r, Case)), None)
+        if case is None:
+            return
+        wanted: list[tuple[str, str, dt.date | None, dict[str, object]]] = []
+        for record in self.records:
+            if isinstance(record, LanguageCertificate) and record.language == "de" and rng.random() < 0.3:
+                wanted.append((DocumentType.SPRACHZERTIFIKAT.value, f"Sprachzertifikat {record.level}", record.date, {}))
+            elif isinstance(record, EducationRecord) and record.country == "DE" and record.end_date is not None \
+                    and record.end_date <= ref and rng.random() < 0.2:
+                wanted.append((DocumentType.ZEUGNIS.value, "Abschlusszeugnis", record.end_date, {}))
+        if status.value.startswith("DULDUNG") and rng.random() < 0.1:
+            seen = min(ref, case.first_contact_on + _days(rng.randint(0, 30)))
+            wanted.append((DocumentType.DULDUNG_KOPIE.value, "Duldung (Kopie)", seen, {
+                "purpose": "Nachweis für den Antrag auf Ausbildungsduldung (§ 60c AufenthG)",
+                "delete_by": max(ref, seen) + _days(rng.randint(30, 180)), "source": DocumentSource.KLIENT.value}))
+        stored: set[str] = set()
+        for doc_type, title, day, extra in wanted:
+            data = _demo_pdf(title, case.id, day)
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in stored:
+                continue
+            stored.add(digest)
+            self.records.append(Blob(sha256=digest, size=len(data), data=data, created_at=_now_utc()))
+            extra.setdefault("source", DocumentSource.KLIENT.value)
+            self.records.append(Document(case_id=case.id, doc_type=doc_type, title=title, date=day, sha256=digest,
+                                         mime="application/pdf", size=len(data), **extra))
+
     def _cases(self, status: ResidenceStatus, exclusion: ExclusionOutcome,
                periods: list[_Period], age: int) -> tuple[int, int, dt.date]:
         rng, ref = self.rng, self.ref
@@ -1712,6 +1750,39 @@ _EFFORT_TEXTS: dict[IdentityAction, tuple[tuple[str, str], ...]] = {
 }
 
 
+def _now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _demo_pdf(title: str, salt: str, day: dt.date | None) -> bytes:
+    """A one-page PDF (hand-written, valid cross-reference table) standing for a scan."""
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    when = day.strftime("%d.%m.%Y") if day else ""
+    lines = [("Muster (Demo-Daten)", 24, 760), (title, 18, 720), (when, 12, 696), (f"Ref. {salt[-12:]}", 8, 60)]
+    stream = "".join(f"BT /F1 {size} Tf 72 {y} Td ({esc(text.encode('latin-1', 'replace').decode('latin-1'))}) Tj ET\n"
+                     for text, size, y in lines).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 def _is_nonlatin(text: str) -> bool:
     """True for names in Arabic or Ethiopic script (no Latin letter in them)."""
     return bool(text) and not any("a" <= c.lower() <= "z" for c in text) and any(ord(c) > 0x36F for c in text)
@@ -1751,7 +1822,8 @@ def generate(vault: object, clients: int, seed: int = 1,
         for _ in range(size):
             records, k, n = maker.make()
             for record in records:
-                levels[0 if isinstance(record, Client) else 2 if isinstance(record, Contact) else 1].append(record)
+                levels[0 if isinstance(record, Client) else 2 if isinstance(record, (Contact, Document, Blob))
+                       else 1].append(record)
             n_cases += k
             n_contacts += n
         with session_factory() as s:

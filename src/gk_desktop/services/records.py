@@ -51,6 +51,8 @@ ENUM_COLUMNS: dict[tuple[type, str], type[enum.Enum]] = {
     (M.Contact, "contact_type"): E.ContactType,
     (M.Contact, "interpreter"): E.InterpreterType,
     (M.ContactNeedArea, "need_area"): E.NeedArea,
+    (M.Document, "doc_type"): E.DocumentType,
+    (M.Document, "source"): E.DocumentSource,
 }
 # Certificates know levels A1–C2 only.
 CERTIFICATE_LEVELS = frozenset(level.value for level in E.CERTIFICATE_LEVELS)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -246,6 +247,7 @@ class IdentityEffort(_ClientChild, Base):
     action: Mapped[str] = mapped_column(String(40))
     result: Mapped[str] = mapped_column(Text, default="")
     proof: Mapped[str] = mapped_column(Text, default="")
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
 
 
 class EducationRecord(_ClientChild, Base):
@@ -258,6 +260,7 @@ class EducationRecord(_ClientChild, Base):
     attendance_ok: Mapped[bool | None] = mapped_column(Boolean)
     qualification: Mapped[str | None] = mapped_column(String(30))
     recognised: Mapped[bool | None] = mapped_column(Boolean)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
 
 
 class LanguageCertificate(_ClientChild, Base):
@@ -267,6 +270,7 @@ class LanguageCertificate(_ClientChild, Base):
     skill: Mapped[str] = mapped_column(String(20), default="GESAMT")
     evidence: Mapped[str] = mapped_column(Text, default="")
     date: Mapped[dt.date | None] = mapped_column(Date)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
 
 
 class WorkRecord(_ClientChild, Base):
@@ -284,6 +288,7 @@ class WorkRecord(_ClientChild, Base):
     chamber_registered: Mapped[bool | None] = mapped_column(Boolean)
     end_reason: Mapped[str | None] = mapped_column(String(30))
     income_covers: Mapped[str | None] = mapped_column(String(20))
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
 
 
 class PersonalContact(_ClientChild, Base):
@@ -346,6 +351,37 @@ class ContactNeedArea(SyncedMixin, Base):
     need_area: Mapped[str] = mapped_column(String(30))
 
 
+class Document(SyncedMixin, Base):
+    """Dokument: a scan or PDF in the case file. The bytes live in :class:`Blob` under their
+    SHA-256; this record says what they are. Copies of identity documents carry a purpose and a
+    delete-by date (required by the service)."""
+
+    __tablename__ = "document"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(30), default="SONSTIGES")
+    title: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    delete_by: Mapped[dt.date | None] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Blob(Base):
+    """Content-addressed file contents (SYNC.md §3.7): immutable, encrypted with the vault like
+    every page, referenced by :class:`Document` records. Not a synced record: a blob travels by
+    its hash. Deleted (with ``secure_delete``) as soon as no document refers to it."""
+
+    __tablename__ = "blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class Draft(Base):
     """A form being typed (an interview …), autosaved every few seconds: local to this device,
     never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
@@ -369,6 +405,8 @@ CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
     IdentityStatus, IdentityEffort, EducationRecord, LanguageCertificate, WorkRecord, PersonalContact,
 )
 SYNCED_MODELS: tuple[type[Base], ...] = (
-    FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea,
+    FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea, Document,
 )
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
+# Content-addressed file contents: synced by hash, not as records (SYNC.md §3.7).
+BLOB_TABLES = ("blob",)
