@@ -146,6 +146,7 @@ class AppController:
         sv = self.main_window.settings_view
         sv.auto_lock_changed.connect(self.set_auto_lock)
         sv.backup_warning_changed.connect(self.set_backup_warning)
+        sv.document_limit_changed.connect(self.set_document_limit)
         sv.language_changed.connect(self.set_language)
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
@@ -219,6 +220,12 @@ class AppController:
         if self.main_window is not None:
             self.main_window.set_settings(self.settings)
             self.main_window.refresh()
+
+    def set_document_limit(self, megabytes: int) -> None:
+        self.settings = self.settings.with_value("max_document_mb", megabytes)
+        self.settings.save()
+        if self.main_window is not None:
+            self.main_window.case_view.document_limit_mb = self.settings.max_document_mb
 
     def set_language(self, lang: str) -> None:
         from gk_desktop.ui import i18n as ui_i18n

@@ -1576,20 +1576,23 @@ class _ClientMaker:
         case = next((r for r in reversed(self.records) if isinstance(r, Case)), None)
         if case is None:
             return
-        wanted: list[tuple[str, str, dt.date | None, dict[str, object]]] = []
+        wanted: list[tuple[str, str, dt.date | None, dict[str, object], object]] = []
         for record in self.records:
             if isinstance(record, LanguageCertificate) and record.language == "de" and rng.random() < 0.3:
-                wanted.append((DocumentType.SPRACHZERTIFIKAT.value, f"Sprachzertifikat {record.level}", record.date, {}))
+                wanted.append((DocumentType.SPRACHZERTIFIKAT.value, f"Sprachzertifikat {record.level}", record.date, {},
+                               record))
             elif isinstance(record, EducationRecord) and record.country == "DE" and record.end_date is not None \
                     and record.end_date <= ref and rng.random() < 0.2:
-                wanted.append((DocumentType.ZEUGNIS.value, "Abschlusszeugnis", record.end_date, {}))
+                title = "Abschlusszeugnis" if record.attendance_ok else "Abgangszeugnis"
+                wanted.append((DocumentType.ZEUGNIS.value, title, record.end_date, {}, record))
         if status.value.startswith("DULDUNG") and rng.random() < 0.1:
             seen = min(ref, case.first_contact_on + _days(rng.randint(0, 30)))
             wanted.append((DocumentType.DULDUNG_KOPIE.value, "Duldung (Kopie)", seen, {
                 "purpose": "Nachweis für den Antrag auf Ausbildungsduldung (§ 60c AufenthG)",
-                "delete_by": max(ref, seen) + _days(rng.randint(30, 180)), "source": DocumentSource.KLIENT.value}))
+                "delete_by": max(ref, seen) + _days(rng.randint(30, 180)), "source": DocumentSource.KLIENT.value},
+                None))
         stored: set[str] = set()
-        for doc_type, title, day, extra in wanted:
+        for doc_type, title, day, extra, evidence_of in wanted:
             data = _demo_pdf(title, case.id, day)
             digest = hashlib.sha256(data).hexdigest()
             if digest in stored:
@@ -1597,8 +1600,11 @@ class _ClientMaker:
             stored.add(digest)
             self.records.append(Blob(sha256=digest, size=len(data), data=data, created_at=_now_utc()))
             extra.setdefault("source", DocumentSource.KLIENT.value)
-            self.records.append(Document(case_id=case.id, doc_type=doc_type, title=title, date=day, sha256=digest,
-                                         mime="application/pdf", size=len(data), **extra))
+            doc = Document(id=uuid7_str(), case_id=case.id, doc_type=doc_type, title=title, date=day, sha256=digest,
+                           mime="application/pdf", size=len(data), **extra)
+            self.records.append(doc)
+            if evidence_of is not None:
+                evidence_of.document_id = doc.id  # type: ignore[attr-defined]
 
     def _cases(self, status: ResidenceStatus, exclusion: ExclusionOutcome,
                periods: list[_Period], age: int) -> tuple[int, int, dt.date]:
@@ -1817,13 +1823,15 @@ def generate(vault: object, clients: int, seed: int = 1,
     while done < clients:
         size = min(batch, clients - done)
         # The models have no relationship(), so the unit of work does not order inserts by foreign
-        # key: parents are flushed before their children, one level at a time (three flushes a batch).
-        levels: tuple[list[object], list[object], list[object]] = ([], [], [])
+        # key: parents are flushed before their children, one level at a time (four flushes a batch).
+        # Client → cases and blobs → documents and interviews → the client's records (which may
+        # point at a document).
+        levels: tuple[list[object], ...] = ([], [], [], [])
         for _ in range(size):
             records, k, n = maker.make()
             for record in records:
-                levels[0 if isinstance(record, Client) else 2 if isinstance(record, (Contact, Document, Blob))
-                       else 1].append(record)
+                levels[0 if isinstance(record, Client) else 1 if isinstance(record, (Case, Blob))
+                       else 2 if isinstance(record, (Contact, Document)) else 3].append(record)
             n_cases += k
             n_contacts += n
         with session_factory() as s:

@@ -390,3 +390,15 @@ def check_document_refs(session: Any, client_id: str, problems: Problems, items:
     for path, doc_id in items:
         if doc_id and doc_id not in found:
             problems.add(path, _("no such document of this client"))
+
+
+def field_problems(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """The problems of the fields of a document as (key, message), for a form to show before it
+    closes (the same rules :func:`add_document` and :func:`update_document` apply)."""
+    problems = Problems()
+    parse_fields(data, problems, partial=current is not None, on=today(), current=current)
+    out = []
+    for item in problems.items:
+        key, _sep, message = item.partition(": ")
+        out.append(("doc_type" if key == "type" else key, message))
+    return out

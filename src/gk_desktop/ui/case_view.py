@@ -398,6 +398,7 @@ class CaseView(QWidget):
             Column(N_("Action"), lambda r: labels.label(IDENTITY_ACTION, r["action"])),
             Column(N_("Result"), lambda r: r["result"] or ""),
             Column(N_("Proof"), lambda r: r["proof"] or ""),
+            Column(N_("Document"), lambda r: self._document_name(r.get("document_id"))),
         ], self)
         self.identity_label = QLabel()
         self.identity_label.setWordWrap(True)
@@ -443,7 +444,8 @@ class CaseView(QWidget):
         self.efforts_table = _table(self.efforts, _("Identity and passport efforts"))
         rl.addLayout(self._list_buttons("identity_efforts", self.efforts_table, self.efforts, _("Identity and passport efforts"), lambda: [
             F2("date", N_("Date"), "date", required=True), F2("action", N_("Action"), "enum", IDENTITY_ACTION, required=True),
-            F2("result", N_("Result"), "text"), F2("proof", N_("Proof"), "text")], {"action": "PASSANTRAG"}))
+            F2("result", N_("Result"), "text"), F2("proof", N_("Proof"), "text"),
+            F2("document_id", N_("Document"), "choice", self._document_choices())], {"action": "PASSANTRAG"}))
         rl.addWidget(self.efforts_table, 2)
         self.tabs.addTab(residence, _("&Residence"))
 
@@ -456,6 +458,7 @@ class CaseView(QWidget):
             Column(N_("until"), lambda r: _date(r["end_date"])),
             Column(N_("Attended successfully"), lambda r: "" if r["attendance_ok"] is None else (_("yes") if r["attendance_ok"] else _("no"))),
             Column(N_("Qualification"), lambda r: labels.label(QUALIFICATION, r["qualification"], "")),
+            Column(N_("Document"), lambda r: self._document_name(r.get("document_id"))),
         ], self)
         self.certificates = RecordTableModel([
             Column(N_("Language"), lambda r: r["language"] or ""),
@@ -463,6 +466,7 @@ class CaseView(QWidget):
             Column(N_("Skill"), lambda r: r["skill"] or ""),
             Column(N_("Evidence"), lambda r: r["evidence"] or ""),
             Column(N_("Date"), lambda r: _date(r["date"])),
+            Column(N_("Document"), lambda r: self._document_name(r.get("document_id"))),
         ], self)
         self.work = RecordTableModel([
             Column(N_("Kind"), lambda r: labels.label(labels.WORK_TYPE, r["type"])),
@@ -473,6 +477,7 @@ class CaseView(QWidget):
             Column(N_("ended on"), lambda r: _date(r["actual_end_date"])),
             Column(N_("Hours per week"), lambda r: "" if r["hours_per_week"] is None else f"{r['hours_per_week']:g}"),
             Column(N_("End"), lambda r: labels.label(END_REASON, r["end_reason"], "")),
+            Column(N_("Document"), lambda r: self._document_name(r.get("document_id"))),
         ], self)
         from gk_desktop.ui.record_editor import FieldSpec as F
 
@@ -484,14 +489,16 @@ class CaseView(QWidget):
             F("institution", N_("Institution"), "text"), F("programme", N_("Programme"), "text"),
             F("country", N_("Country"), "text", required=True), F("start_date", N_("from"), "date"),
             F("end_date", N_("until"), "date"), F("attendance_ok", N_("Attended successfully"), "bool"),
-            F("qualification", N_("Qualification"), "enum", QUALIFICATION)], {"country": "DE", "attendance_ok": True}))
+            F("qualification", N_("Qualification"), "enum", QUALIFICATION),
+            F("document_id", N_("Document"), "choice", self._document_choices())], {"country": "DE", "attendance_ok": True}))
         ll.addWidget(self.education_table, 2)
         self.certificates_table = _table(self.certificates, _("Language certificates"))
         ll.addWidget(_heading(_("Language certificates")))
         ll.addLayout(self._list_buttons("language_certificates", self.certificates_table, self.certificates, _("Language certificates"), lambda: [
             F("language", N_("Language"), "text", required=True),
             F("level", N_("Level"), "enum", {k: k for k in ("A1", "A2", "B1", "B2", "C1", "C2")}, required=True),
-            F("evidence", N_("Evidence"), "text"), F("date", N_("Date"), "date")], {"language": "de", "level": "B1"}))
+            F("evidence", N_("Evidence"), "text"), F("date", N_("Date"), "date"),
+            F("document_id", N_("Document"), "choice", self._document_choices())], {"language": "de", "level": "B1"}))
         ll.addWidget(self.certificates_table, 1)
         self.work_table = _table(self.work, _("Training and work"))
         ll.addWidget(_heading(_("Training and work")))
@@ -499,7 +506,8 @@ class CaseView(QWidget):
             F("type", N_("Kind"), "enum", labels.WORK_TYPE, required=True), F("employer", N_("Employer"), "text"),
             F("occupation", N_("Occupation"), "text"), F("start_date", N_("from"), "date"),
             F("planned_end_date", N_("planned until"), "date"), F("actual_end_date", N_("ended on"), "date"),
-            F("end_reason", N_("End"), "enum", END_REASON)], {"type": "AUSBILDUNG_QUALIFIZIERT"}))
+            F("end_reason", N_("End"), "enum", END_REASON),
+            F("document_id", N_("Document"), "choice", self._document_choices())], {"type": "AUSBILDUNG_QUALIFIZIERT"}))
         ll.addWidget(self.work_table, 2)
         self.tabs.addTab(learning, _("&Education and work"))
 
@@ -528,6 +536,14 @@ class CaseView(QWidget):
         tl.addWidget(self.interview_table, 2)
         tl.addWidget(self.interview_text, 3)
         self.tabs.addTab(talks, _("&Interviews"))
+
+        # Dokumente
+        from gk_desktop.ui.documents_tab import DocumentsTab
+
+        self.document_limit_mb = 25  # the setting; the main window keeps it current
+        self.documents_tab = DocumentsTab(vault, lambda: self.document_limit_mb, self)
+        self.documents_tab.changed.connect(self._documents_changed)
+        self.documents_index = self.tabs.addTab(self.documents_tab, _("&Documents"))
 
         # Verlauf: the last change of every field, from the sync stamps
         self.history = RecordTableModel([
@@ -632,6 +648,9 @@ class CaseView(QWidget):
         self.certificates.set_rows(c["language_certificates"])
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
+        self.documents_tab.set_documents(c["case_code"], shown.get("documents", []))
+        n_docs = len(shown.get("documents", []))
+        self.tabs.setTabText(self.documents_index, _("&Documents") + (f" ({n_docs})" if n_docs else ""))
         self.variants.set_rows(c["name_variants"])
         self.languages.set_rows(c["languages"])
         self.contacts_people.set_rows(c["personal_contacts"])
@@ -855,6 +874,21 @@ class CaseView(QWidget):
             return
         self._save_list("residence_periods", [p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
 
+    def _documents_changed(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def _document_choices(self) -> dict[str, str]:
+        """The documents of the file a record can point at (its certificate, the signed scan)."""
+        from gk_desktop.ui.documents_tab import document_label
+
+        return {d["id"]: document_label(d) for d in (self.shown or {}).get("documents", [])}
+
+    def _document_name(self, doc_id: str | None) -> str:
+        if not doc_id:
+            return ""
+        return self._document_choices().get(doc_id, "")
+
     def copy_case_code(self) -> None:
         from gk_desktop.ui.clipboard import copy_text
 
@@ -889,3 +923,4 @@ class CaseView(QWidget):
             model.set_rows([])
         self.identity_label.clear()
         self.interview_text.clear()
+        self.documents_tab.clear()

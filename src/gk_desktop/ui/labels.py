@@ -131,3 +131,29 @@ def label(table: dict[str, str], key: str | None, default: str = "–") -> str:
         return default
     source = table.get(key)
     return _(source) if source is not None else key
+
+DOCUMENT_TYPE = {
+    "DULDUNG_KOPIE": N_("copy of the Duldung"),
+    "AUFENTHALTSTITEL_KOPIE": N_("copy of the residence permit"),
+    "PASS_KOPIE": N_("copy of the passport"),
+    "AUSWEIS_KOPIE": N_("copy of another identity document"),
+    "ZEUGNIS": N_("school or training certificate"),
+    "SPRACHZERTIFIKAT": N_("language certificate"),
+    "VERTRAG": N_("contract"),
+    "BESCHEID": N_("official decision"),
+    "EINWILLIGUNG": N_("consent"),
+    "ZIELVEREINBARUNG": N_("goal agreement"),
+    "SCHREIBEN": N_("letter"),
+    "NACHWEIS": N_("proof or confirmation"),
+    "SONSTIGES": N_("other"),
+}
+
+DOCUMENT_SOURCE = {
+    "KLIENT": N_("the client"),
+    "BEHOERDE": N_("an authority"),
+    "SCHULE_TRAEGER": N_("school or provider"),
+    "ARBEITGEBER": N_("employer"),
+    "PARTNER": N_("partner organisation"),
+    "EIGENE_STELLE": N_("our office"),
+    "SONSTIGE": N_("other"),
+}

@@ -106,12 +106,13 @@ class SettingsView(QWidget):
     """Einstellungen: Sicherheit, Sprache and Rechtsgrundlagen.
 
     Signals:
-        auto_lock_changed(int), backup_warning_changed(int), language_changed(str),
+        auto_lock_changed(int), backup_warning_changed(int), document_limit_changed(int), language_changed(str),
         restore_requested(Path), backup_done()
     """
 
     auto_lock_changed = Signal(int)
     backup_warning_changed = Signal(int)
+    document_limit_changed = Signal(int)
     language_changed = Signal(str)
     restore_requested = Signal(object)
     backup_done = Signal()
@@ -184,10 +185,23 @@ class SettingsView(QWidget):
         row.addStretch(1)
         bl.addLayout(row)
 
+        doc_box = QGroupBox(_("Documents"))
+        self.document_limit = QSpinBox()
+        self.document_limit.setRange(1, 100)
+        self.document_limit.setValue(settings.max_document_mb)
+        self.document_limit.setSuffix(" MB")
+        self.document_limit.setMaximumWidth(110)
+        self.document_limit.setAccessibleName(_("Largest document (MB)"))
+        self.document_limit.valueChanged.connect(self.document_limit_changed)
+        df = QFormLayout(doc_box)
+        df.addRow(_("Largest document (MB)"), self.document_limit)
+        df.addRow("", QLabel(_("Larger files are refused when attached; scans of a few pages need about 1–5 MB.")))
+
         layout = QVBoxLayout(page)
         layout.addWidget(lock_box)
         layout.addWidget(key_box)
         layout.addWidget(backup_box)
+        layout.addWidget(doc_box)
         layout.addStretch(1)
         return page
 
@@ -437,6 +451,7 @@ class MainWindow(QMainWindow):
         self.overview = OverviewView()
         self.clients_view = ClientsView(vault)
         self.case_view = CaseView(vault)
+        self.case_view.document_limit_mb = settings.max_document_mb
         self.settings_view = SettingsView(settings, vault, sheet)
         self._pages = [self.overview, self.clients_view, self.settings_view]
         for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),

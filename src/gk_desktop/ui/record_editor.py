@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,8 +33,10 @@ from gk_desktop.ui.widgets import format_date
 class FieldSpec:
     key: str
     label: str  # English source; translated when shown
-    kind: str  # "text", "date", "enum", "bool"
-    choices: dict[str, str] | None = None  # identifier → English label, for "enum"
+    kind: str  # "text", "date", "enum", "bool", "choice"
+    # "enum": identifier → English label (translated); "choice": id → label shown as it is
+    # (records of the file, e.g. the documents a certificate can point at).
+    choices: dict[str, str] | None = None
     required: bool = False
 
 
@@ -46,10 +48,14 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
 
 class RecordDialog(QDialog):
     def __init__(self, title: str, fields: list[FieldSpec], values: dict[str, Any] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, intro: str = "",
+                 validate: Callable[[dict[str, Any]], list[str]] | None = None) -> None:
+        """``validate``: further checks of the whole record (the service's rules), run before the
+        dialog closes; its problems are shown in the dialog and nothing typed is lost."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self._fields = fields
+        self._validate = validate
         self._values = dict(values or {})
         self.widgets: dict[str, QWidget] = {}
         form = QFormLayout()
@@ -70,18 +76,22 @@ class RecordDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if intro:
+            intro_label = QLabel(intro)
+            intro_label.setWordWrap(True)
+            layout.addWidget(intro_label)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.result_values: dict[str, Any] | None = None
 
     def _make(self, spec: FieldSpec, value: Any) -> QWidget:
-        if spec.kind == "enum":
+        if spec.kind in ("enum", "choice"):
             combo = QComboBox()
             if not spec.required:
                 combo.addItem("–", None)
-            for key in spec.choices or {}:
-                combo.addItem(labels.label(spec.choices or {}, key), key)
+            for key, text in (spec.choices or {}).items():
+                combo.addItem(labels.label(spec.choices or {}, key) if spec.kind == "enum" else text, key)
             index = combo.findData(value)
             combo.setCurrentIndex(max(index, 0))
             return combo
@@ -104,7 +114,7 @@ class RecordDialog(QDialog):
         problems: list[str] = []
         for spec in self._fields:
             widget = self.widgets[spec.key]
-            if spec.kind == "enum":
+            if spec.kind in ("enum", "choice"):
                 value = widget.currentData()  # type: ignore[attr-defined]
             elif spec.kind == "bool":
                 value = widget.isChecked()  # type: ignore[attr-defined]
@@ -136,5 +146,10 @@ class RecordDialog(QDialog):
         if values is None:
             self.show_problem("\n".join(problems))
             return
+        if self._validate is not None:
+            problems = self._validate(values)
+            if problems:
+                self.show_problem("\n".join(problems))
+                return
         self.result_values = values
         self.accept()
