@@ -625,3 +625,69 @@ def test_contact_add_and_note_search(run: Cli, vault: str, tmp_path: Path, monke
     assert len(run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)["contacts"]) == 1
     run.json("contact", "add", "GK-26-ZZZZZZ", "--from", _write(tmp_path, "i2.json", interview), expect=7,
              GK_PASSPHRASE=PASSPHRASE)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _pdf(text: str = "Zqxclipdf") -> bytes:
+    import io as _io
+
+    from reportlab.pdfgen import canvas
+
+    buf = _io.BytesIO()
+    c = canvas.Canvas(buf, pageCompression=0)
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_document_add_list_export_round_trip(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    pdf = _pdf()
+    src = tmp_path / "zeugnis.pdf"
+    src.write_bytes(pdf)
+    added = run.json("document", "add", code, str(src), "--type", "ZEUGNIS", "--date", "2026-07-01",
+                     GK_PASSPHRASE=PASSPHRASE)
+    assert set(added) == {"id", "sha256"} and added["sha256"] == hashlib.sha256(pdf).hexdigest()
+    listed = run.json("document", "list", code, GK_PASSPHRASE=PASSPHRASE)["documents"]
+    assert [(d["id"], d["type"], d["date"], d["size"]) for d in listed] == [(added["id"], "ZEUGNIS", "2026-07-01", len(pdf))]
+    out = tmp_path / "export" / "copy.pdf"
+    out.parent.mkdir()
+    exported = run.json("document", "export", added["id"], "--to", str(out), GK_PASSPHRASE=PASSPHRASE)
+    assert exported["sha256"] == added["sha256"] and out.read_bytes() == pdf
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == added["sha256"]
+    shown = run.json("client", "show", code, GK_PASSPHRASE=PASSPHRASE)
+    assert [d["id"] for d in shown["documents"]] == [added["id"]]
+    assert run.json("document", "delete", added["id"], GK_PASSPHRASE=PASSPHRASE)["unlinked"] == 0
+    assert run.json("document", "list", code, GK_PASSPHRASE=PASSPHRASE)["documents"] == []
+
+
+def test_document_refusals_change_nothing(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", CLIENT), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    before = _state(run.data_dir)
+    mislabelled = tmp_path / "scan.png"
+    mislabelled.write_bytes(_pdf())
+    assert "PNG" in run.json("document", "add", code, str(mislabelled), expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    pdf = tmp_path / "pass.pdf"
+    pdf.write_bytes(_pdf())
+    err = run.json("document", "add", code, str(pdf), "--type", "PASS_KOPIE", expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    assert "purpose" in err and "delete_by" in err
+    run.json("document", "add", code, str(tmp_path / "missing.pdf"), expect=4, GK_PASSPHRASE=PASSPHRASE)
+    # The size limit is the setting of the app (settings.json in the config folder).
+    config = Path(os.environ["GK_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.json").write_text(json.dumps({"max_document_mb": 1}), encoding="utf-8")
+    big = tmp_path / "gross.pdf"
+    data = _pdf()
+    big.write_bytes(data[:-6] + b" " * (1024 * 1024) + data[-6:])
+    assert "1 MB" in run.json("document", "add", code, str(big), expect=4, GK_PASSPHRASE=PASSPHRASE)["error"]
+    assert _state(run.data_dir) == before
+    run.json("document", "add", "GK-26-NOPE00", str(pdf), expect=7, GK_PASSPHRASE=PASSPHRASE)
+    run.json("document", "export", "no-such-id", "--to", str(tmp_path / "x.pdf"), expect=7, GK_PASSPHRASE=PASSPHRASE)
+    assert not (tmp_path / "x.pdf").exists()
+    run.json("document", "add", code, str(pdf), "--type", "PASS_KOPIE", "--purpose", "Vorlage ABH",
+             "--delete-by", "2027-01-31", GK_PASSPHRASE=PASSPHRASE)

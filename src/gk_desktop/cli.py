@@ -374,6 +374,9 @@ def cmd_document_add(args: argparse.Namespace) -> int:
     limit = _document_limit_mb()
     path = Path(args.file)
     data = documents.read_file_checked(path, limit)
+    # Refuse a wrong file or wrong details before the vault is even opened.
+    documents.check_file(path.name, data, limit)
+    documents.raise_field_problems(fields)
     with _open_for_data(args) as v:
         added = documents.add_document(v, args.case_code, path.name, data, fields, max_mb=limit)
     _emit(args, {"id": added.id, "sha256": added.sha256},

@@ -392,6 +392,13 @@ def check_document_refs(session: Any, client_id: str, problems: Problems, items:
             problems.add(path, _("no such document of this client"))
 
 
+def raise_field_problems(data: Any) -> None:
+    """:class:`InputRejectedError` when the fields of a new document are wrong."""
+    problems = Problems()
+    parse_fields(data or {}, problems, partial=False, on=today())
+    problems.raise_if_any()
+
+
 def field_problems(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """The problems of the fields of a document as (key, message), for a form to show before it
     closes (the same rules :func:`add_document` and :func:`update_document` apply)."""
