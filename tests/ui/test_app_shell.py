@@ -185,6 +185,16 @@ def test_language_switch(qtbot, controller, new_vault) -> None:
     assert controller.vault is not None
 
 
+def test_document_limit_setting_reaches_the_case_view(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    window = controller.main_window
+    assert window.case_view.document_limit_mb == 25 == window.settings_view.document_limit.value()
+    window.settings_view.document_limit.setValue(7)
+    assert window.case_view.document_limit_mb == 7 and Settings.load().max_document_mb == 7
+
+
 def test_selftest_subprocess(tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
     out = subprocess.run([sys.executable, "-m", "gk_desktop", "--selftest", "--screenshot", str(shot)],

@@ -64,6 +64,25 @@ def test_no_canary_outside_the_vault_after_the_flows(qtbot, data_dir: Path, new_
         qtbot.wait(300)  # at least one autosave of the draft
         editor.save()
         qtbot.waitUntil(lambda: w.case_view.interviews.rowCount() == 1, timeout=5000)
+        # A scan with the canary inside, attached and viewed in the Dokumente tab.
+        import io
+
+        from reportlab.pdfgen import canvas
+
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pageCompression=0)
+        c.drawString(72, 720, "Zqxsweepdoc")
+        c.save()
+        scan = tmp_path / "in" / "scan.pdf"
+        scan.parent.mkdir()
+        scan.write_bytes(buf.getvalue())
+        tab = w.case_view.documents_tab
+        w.case_view.tabs.setCurrentIndex(w.case_view.documents_index)
+        tab.attach_files([scan])
+        qtbot.waitUntil(lambda: tab.dialog is not None, timeout=5000)
+        tab.dialog.save_button.click()
+        qtbot.waitUntil(lambda: tab.viewer.page_count() == 1, timeout=5000)
+        scan.unlink()
         w.case_view.copy_case_code()
         w.focus_search()
         qtbot.keyClicks(w.clients_view.search, "zqxsweepnote")
@@ -80,7 +99,7 @@ def test_no_canary_outside_the_vault_after_the_flows(qtbot, data_dir: Path, new_
             if x is not None:
                 x.close()
                 x.deleteLater()
-    needles = [s.encode(enc) for s in (CANARY_NAME, "Zqxsweepnote") for enc in ("utf-8", "utf-16-le")]
+    needles = [s.encode(enc) for s in (CANARY_NAME, "Zqxsweepnote", "Zqxsweepdoc") for enc in ("utf-8", "utf-16-le")]
     assert (data_dir / "vault.db").exists()
     assert _hits(data_dir, needles) == []
     assert _hits(temp, needles) == []
