@@ -338,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("gk-desktop")
+    from gk_desktop.ui import gc_guard
+
+    gc_guard.install(app)
     app.setApplicationVersion(__version__)
     ui_i18n.install(app, args.lang or settings.language)
     controller = AppController(app, data_dir, settings)
@@ -363,6 +366,9 @@ def selftest(screenshot: str | None, lang: str) -> int:
         from gk_desktop.ui import i18n as ui_i18n
 
         app = QApplication.instance() or QApplication(["gk-desktop"])
+        from gk_desktop.ui import gc_guard
+
+        gc_guard.install(app)
         ui_i18n.install(app, lang)
         from gk_desktop.services import session, vault_admin
 

@@ -69,3 +69,31 @@ def test_standard_buttons_keep_their_text_in_both_languages(qtbot) -> None:
         assert QCoreApplication.translate("any", "Recovery key") == "Notfallschlüssel"
     finally:
         ui_i18n.install(app, "de")
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qapp, qtbot) -> None:
+    """Cycles holding Qt objects must never be freed by a worker thread (a crash seen on the
+    database lane): automatic collection is off, the GUI thread collects on a timer."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from gk_desktop.ui import gc_guard
+
+    guard = gc_guard.install(qapp)
+    assert not gc.isenabled() and guard.timer.isActive()
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.me = holder  # a cycle
+    holder.obj = QObject()
+    gone = weakref.ref(holder)
+    del holder
+    for _ in range(guard.thresholds[0] + 10):
+        Holder()  # allocations that would trigger an automatic collection
+    assert gone() is not None  # not collected behind the GUI thread's back
+    gc.collect()
+    assert gone() is None
