@@ -449,16 +449,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clients", type=int, required=True)
     p.add_argument("--seed", type=int, default=1)
 
-    client = sub.add_parser("client", help=_("clients: add, update, list, show"),
-                            description=_("clients: add, update, list, show"))
-    client_sub = client.add_subparsers(dest="client_command", metavar="SUBCOMMAND", parser_class=_Parser)
-    client_sub.required = True
+    def group(name: str, help_text: str) -> Callable[..., argparse.ArgumentParser]:
+        """A command with subcommands (``client add`` …); returns the function that adds one."""
+        parent = sub.add_parser(name, help=help_text, description=help_text)
+        children = parent.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", parser_class=_Parser)
+        children.required = True
 
-    def add_client_cmd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        q = client_sub.add_parser(name, help=help_text, description=help_text)
-        q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
-        q.set_defaults(func=func)
-        return q
+        def add_child(child: str, func: Callable[[argparse.Namespace], int], child_help: str) -> argparse.ArgumentParser:
+            q = children.add_parser(child, help=child_help, description=child_help)
+            q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
+            q.set_defaults(func=func)
+            return q
+
+        return add_child
+
+    add_client_cmd = group("client", _("clients: add, update, list, show"))
 
     q = add_client_cmd("add", cmd_client_add, _("add a client (a case in phase ERSTKONTAKT is opened)"))
     q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
@@ -477,16 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("case_code", metavar="CASE_CODE")
     q.add_argument("--from", dest="source", metavar="FILE", required=True, help=_("JSON file, or - for stdin"))
     q.set_defaults(func=cmd_contact_add)
-    document = sub.add_parser("document", help=_("documents: add, export, list, delete"),
-                              description=_("documents: add, export, list, delete"))
-    document_sub = document.add_subparsers(dest="document_command", metavar="SUBCOMMAND", parser_class=_Parser)
-    document_sub.required = True
-
-    def add_document_cmd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        q = document_sub.add_parser(name, help=help_text, description=help_text)
-        q.add_argument("--json", action="store_true", help=_("print exactly one JSON object on stdout"))
-        q.set_defaults(func=func)
-        return q
+    add_document_cmd = group("document", _("documents: add, export, list, delete"))
 
     q = add_document_cmd("add", cmd_document_add, _("store a PDF, JPEG or PNG in the client's current case"))
     q.add_argument("case_code", metavar="CASE_CODE")
