@@ -340,3 +340,101 @@ class DocumentSource(enum.StrEnum):
     PARTNER = "PARTNER"
     EIGENE_STELLE = "EIGENE_STELLE"
     SONSTIGE = "SONSTIGE"
+
+
+class OfferCategory(enum.StrEnum):
+    """Categories of the offers directory (DOMAIN.md §4). The ABH is a partner, never an offer."""
+
+    GK_B1_COACHING = "GK_B1_COACHING"
+    GK_B2_QUALIFIZIERUNG = "GK_B2_QUALIFIZIERUNG"
+    GK_B3_HSA = "GK_B3_HSA"
+    GK_B4_VORBEREITUNG = "GK_B4_VORBEREITUNG"
+    GK_B5_INNOVATION = "GK_B5_INNOVATION"
+    SPRACHE_BAMF = "SPRACHE_BAMF"
+    SPRACHE_SONSTIGE = "SPRACHE_SONSTIGE"
+    SCHULE = "SCHULE"
+    AGENTUR_FUER_ARBEIT = "AGENTUR_FUER_ARBEIT"
+    JOBCENTER = "JOBCENTER"
+    KAMMERN = "KAMMERN"
+    BETRIEBE = "BETRIEBE"
+    ANERKENNUNG = "ANERKENNUNG"
+    MIGRATIONSBERATUNG = "MIGRATIONSBERATUNG"
+    KIM = "KIM"
+    RECHTSBERATUNG = "RECHTSBERATUNG"
+    SOZIALLEISTUNGEN = "SOZIALLEISTUNGEN"
+    JUGENDHILFE = "JUGENDHILFE"
+    GESUNDHEIT = "GESUNDHEIT"
+    WOHNEN = "WOHNEN"
+    FINANZEN = "FINANZEN"
+    FAMILIE = "FAMILIE"
+    FREIZEIT_EHRENAMT = "FREIZEIT_EHRENAMT"
+    SONSTIGE = "SONSTIGE"
+
+
+class PartnerType(enum.StrEnum):
+    """Kooperationspartner: type (DOMAIN.md §3 Partner)."""
+
+    BEHOERDE = "BEHOERDE"
+    BILDUNGSTRAEGER = "BILDUNGSTRAEGER"
+    SCHULE = "SCHULE"
+    BERATUNGSSTELLE = "BERATUNGSSTELLE"
+    KAMMER = "KAMMER"
+    BETRIEB = "BETRIEB"
+    VEREIN = "VEREIN"
+    GESUNDHEIT = "GESUNDHEIT"
+    RECHTSBERATUNG = "RECHTSBERATUNG"
+    SONSTIGE = "SONSTIGE"
+
+
+class SecureChannel(enum.StrEnum):
+    """How data reach a partner (a contact person's preferred channel; a disclosure's channel)."""
+
+    PERSOENLICH = "PERSOENLICH"
+    TELEFON = "TELEFON"
+    POST = "POST"
+    EMAIL_VERSCHLUESSELT = "EMAIL_VERSCHLUESSELT"
+    SICHERES_PORTAL = "SICHERES_PORTAL"
+    FAX = "FAX"
+    DATENTRAEGER_VERSCHLUESSELT = "DATENTRAEGER_VERSCHLUESSELT"
+    SONSTIGE = "SONSTIGE"
+
+
+class ConsentType(enum.StrEnum):
+    """Einwilligung: what it allows (DOMAIN.md §3 Consent)."""
+
+    VERARBEITUNG_FALLAKTE = "VERARBEITUNG_FALLAKTE"
+    SCHWEIGEPFLICHTENTBINDUNG = "SCHWEIGEPFLICHTENTBINDUNG"
+    EINHOLUNG_AUSKUENFTE = "EINHOLUNG_AUSKUENFTE"
+    MESSENGER_KONTAKT = "MESSENGER_KONTAKT"
+    SONSTIGE = "SONSTIGE"
+
+
+# Consent types that allow passing data of the client to the named recipient.
+PASSING_CONSENT_TYPES = frozenset({ConsentType.SCHWEIGEPFLICHTENTBINDUNG})
+
+
+class DataCategory(enum.StrEnum):
+    """Categories of personal data a consent covers and a disclosure passes."""
+
+    STAMMDATEN = "STAMMDATEN"
+    AUFENTHALT = "AUFENTHALT"
+    SCHULE_ZEUGNISSE = "SCHULE_ZEUGNISSE"
+    ARBEIT = "ARBEIT"
+    SPRACHE = "SPRACHE"
+    GESUNDHEIT = "GESUNDHEIT"
+    FAMILIE = "FAMILIE"
+    FINANZEN = "FINANZEN"
+    VERLAUF = "VERLAUF"
+
+
+class ConsentForm(enum.StrEnum):
+    SCHRIFTLICH = "SCHRIFTLICH"
+    MUENDLICH_DOKUMENTIERT = "MUENDLICH_DOKUMENTIERT"
+
+
+class LegalBasis(enum.StrEnum):
+    """Why data were passed (DOMAIN.md §3 Disclosure)."""
+
+    EINWILLIGUNG = "EINWILLIGUNG"
+    GESETZLICHE_PFLICHT = "GESETZLICHE_PFLICHT"
+    AUSKUNFT_BETROFFENE = "AUSKUNFT_BETROFFENE"

@@ -382,6 +382,107 @@ class Blob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class OfferCategoryRow(SyncedMixin, Base):
+    """A category of the offers directory, seeded with a fixed id (UUIDv5 of its key): which need
+    areas its offers serve (the matching of needs to offers reads it; editable data)."""
+
+    __tablename__ = "offer_category"
+    key: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    need_areas_json: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class Partner(SyncedMixin, Base):
+    """Kooperationspartner: an organisation of the regional network (the ABH is one, of type
+    BEHOERDE; it is never an offer)."""
+
+    __tablename__ = "partner"
+    name: Mapped[str] = mapped_column(Text)
+    partner_type: Mapped[str] = mapped_column(String(30), default="SONSTIGE")
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    alliance_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PartnerContact(SyncedMixin, Base):
+    """A contact person at a partner, with role and preferred secure channel."""
+
+    __tablename__ = "partner_contact"
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    secure_channel: Mapped[str | None] = mapped_column(String(30))
+
+
+class Offer(SyncedMixin, Base):
+    """Angebot of the regional directory. Lists (eligible statuses, languages) are JSON arrays of
+    identifiers; an empty status list means every status."""
+
+    __tablename__ = "offer"
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(30), default="SONSTIGE")
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    statuses_json: Mapped[str] = mapped_column(Text, default="[]")
+    min_language_level: Mapped[str | None] = mapped_column(String(2))
+    min_qualification: Mapped[str | None] = mapped_column(String(30))
+    prerequisites: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    schedule: Mapped[str] = mapped_column(Text, default="")
+    runs_from: Mapped[dt.date | None] = mapped_column(Date)
+    runs_until: Mapped[dt.date | None] = mapped_column(Date)
+    capacity_note: Mapped[str] = mapped_column(Text, default="")
+    languages_json: Mapped[str] = mapped_column(Text, default="[]")
+    verified_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Consent(SyncedMixin, Base):
+    """Einwilligung / Schweigepflichtentbindung: one specific consent of a client. Revoking sets
+    ``revoked_on``; the record stays (it is the legal basis of what was passed before)."""
+
+    __tablename__ = "consent"
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+    consent_type: Mapped[str] = mapped_column(String(30))
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    categories_json: Mapped[str] = mapped_column(Text, default="[]")
+    form: Mapped[str] = mapped_column(String(30), default="SCHRIFTLICH")
+    language: Mapped[str] = mapped_column(String(40), default="de")
+    interpreted: Mapped[bool] = mapped_column(Boolean, default=False)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
+    info_sheet_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Disclosure(SyncedMixin, Base):
+    """Übermittlung: one passing of a client's data to a recipient, with its legal basis, the
+    categories and documents passed, the channel and a SHA-256 of what was passed. Append-only."""
+
+    __tablename__ = "disclosure"
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    legal_basis: Mapped[str] = mapped_column(String(30), default="EINWILLIGUNG")
+    consent_id: Mapped[str | None] = mapped_column(ForeignKey("consent.id", ondelete="RESTRICT"), index=True)
+    legal_norm: Mapped[str] = mapped_column(Text, default="")
+    categories_json: Mapped[str] = mapped_column(Text, default="[]")
+    documents_json: Mapped[str] = mapped_column(Text, default="[]")
+    channel: Mapped[str] = mapped_column(String(30), default="PERSOENLICH")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    what: Mapped[str] = mapped_column(Text, default="")  # e.g. "Übergabebogen", "Telefonat"
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class Draft(Base):
     """A form being typed (an interview …), autosaved every few seconds: local to this device,
     never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
@@ -406,6 +507,7 @@ CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
 )
 SYNCED_MODELS: tuple[type[Base], ...] = (
     FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea, Document,
+    OfferCategoryRow, Partner, PartnerContact, Offer, Consent, Disclosure,
 )
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
 # Content-addressed file contents: synced by hash, not as records (SYNC.md §3.7).

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from gk_desktop.domain.legal_rules import RuleSet, parse_rules
 from gk_desktop.storage.ids import uuid5_str
-from gk_desktop.storage.models import FundingProgramme, LegalRuleRow
+from gk_desktop.storage.models import FundingProgramme, LegalRuleRow, OfferCategoryRow, Partner
 
 DEFAULT_PROGRAMME_KEY = "GK_BAUSTEIN_6"
 
@@ -48,12 +48,34 @@ def encode_rule_value(value: Any, unit: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+@lru_cache(maxsize=1)
+def network_seed() -> dict[str, Any]:
+    """Offer categories (with the need areas they serve) and sample partners."""
+    data = json.loads(resources.files("gk_desktop.seed").joinpath("network.json").read_text(encoding="utf-8"))
+    if data.get("format") != "gk-desktop-seed-network":
+        raise ValueError("not a network seed")
+    return data
+
+
+def category_id(key: str) -> str:
+    return uuid5_str(f"offer_category:{key}")
+
+
+def partner_id(key: str) -> str:
+    return uuid5_str(f"partner:{key}")
+
+
 def missing_seed(session: Any) -> bool:
     """Cheap test at unlock: is any seeded row missing?"""
     rules = seed_rules()
+    net = network_seed()
     have_rules = set(session.execute(select(LegalRuleRow.id)).scalars())
     have_progs = set(session.execute(select(FundingProgramme.id)).scalars())
-    return bool({rule_id(k) for k in rules.rules} - have_rules or {programme_id(k) for k in rules.programmes} - have_progs)
+    have_cats = set(session.execute(select(OfferCategoryRow.id)).scalars())
+    have_partners = set(session.execute(select(Partner.id)).scalars())
+    return bool({rule_id(k) for k in rules.rules} - have_rules or {programme_id(k) for k in rules.programmes} - have_progs
+                or {category_id(c["key"]) for c in net["categories"]} - have_cats
+                or {partner_id(p["key"]) for p in net["partners"]} - have_partners)
 
 
 def ensure_seed(session: Any) -> int:
@@ -82,4 +104,17 @@ def ensure_seed(session: Any) -> int:
             source=r.source, valid_from=r.valid_from, valid_until=r.valid_until, stand=r.stand,
         ))
         added += 1
+    net = network_seed()
+    have_cats = set(session.execute(select(OfferCategoryRow.id)).scalars())
+    for c in net["categories"]:
+        if category_id(c["key"]) not in have_cats:
+            session.add(OfferCategoryRow(id=category_id(c["key"]), key=c["key"], name=c["name"],
+                                         need_areas_json=json.dumps(sorted(c["need_areas"]))))
+            added += 1
+    have_partners = set(session.execute(select(Partner.id)).scalars())
+    for p in net["partners"]:
+        if partner_id(p["key"]) not in have_partners:
+            session.add(Partner(id=partner_id(p["key"]), name=p["name"], partner_type=p["partner_type"],
+                                note=p.get("note", "")))
+            added += 1
     return added

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.i18n import N_, _
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.client_view import client_html
 from gk_desktop.ui.ops import Op
 from gk_desktop.ui.privacy import privacy
@@ -64,11 +64,7 @@ IDENTITY_ACTION = {
     "UEBERSETZUNG": N_("translation"), "URKUNDE_BESCHAFFT": N_("document obtained"),
     "VORSPRACHE_ABH": N_("appointment at the ABH"), "SONSTIGES": N_("other"),
 }
-QUALIFICATION = {
-    "KEINER": N_("none"), "HSA_9": N_("HSA after year 9"), "HSA_10": N_("HSA after year 10"),
-    "FOR_MSA": N_("FOR / MSA"), "FHR": N_("FHR"), "AHR": N_("Abitur"), "BERUFSABSCHLUSS": N_("vocational qualification"),
-    "AUSLAENDISCH": N_("foreign qualification"),
-}
+QUALIFICATION = labels.QUALIFICATION
 END_REASON = {
     "BESTANDEN": N_("passed"), "NICHT_BESTANDEN": N_("failed"), "ABGEBROCHEN": N_("dropped out"),
     "GEKUENDIGT": N_("dismissed"), "UEBERNOMMEN": N_("taken on"), "BEFRISTUNG_ENDE": N_("fixed term ended"),

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QLocale
 
 from gk_desktop.i18n import _
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.widgets import format_date
 
 

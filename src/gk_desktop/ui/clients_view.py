@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.domain.clock import today
 from gk_desktop.i18n import N_, _, ngettext
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.ops import Op
 from gk_desktop.services.search import snippet_for
 from gk_desktop.ui.privacy import display_name, display_text, privacy

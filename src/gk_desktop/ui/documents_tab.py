@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.i18n import N_, _, language
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.document_viewer import DocumentViewer
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.widgets import format_date

@@ -48,7 +48,7 @@ from gk_desktop.domain.enums import AccessRoute, ExclusionOutcome, Gender, Resid
 from gk_desktop.errors import GkError
 from gk_desktop.i18n import N_, _, language
 from gk_desktop.services import clients
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.privacy import display_name
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.widgets import format_date

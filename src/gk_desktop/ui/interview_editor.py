@@ -57,7 +57,7 @@ from gk_desktop.errors import GkError
 from gk_desktop.i18n import N_, _, language
 from gk_desktop.services import contacts, drafts
 from gk_desktop.services.drafts import DraftInfo
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.widgets import format_date
 

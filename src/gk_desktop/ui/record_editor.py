@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.i18n import _
-from gk_desktop.ui import labels
+from gk_desktop import labels
 from gk_desktop.ui.widgets import format_date
 
 

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.errors import GkError
 from gk_desktop.i18n import N_, _, language, ngettext
-from gk_desktop.ui.labels import RESIDENCE_STATUS, label
+from gk_desktop.labels import RESIDENCE_STATUS, label
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.widgets import format_date
 
@@ -91,7 +91,7 @@ def rule_label(key: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """The readable status (the one label table of the UI, ui/labels.py); identifiers stay in tooltips."""
+    """The readable status (the one label table, gk_desktop/labels.py); identifiers stay in tooltips."""
     return keep_section_together(label(RESIDENCE_STATUS, status))
 
 

@@ -1,4 +1,5 @@
-"""Readable labels for the enumerations of DOMAIN.md §4, one word for one thing (GLOSSARY.md).
+"""Readable labels for the enumerations of DOMAIN.md §4, one word for one thing (GLOSSARY.md); shared by
+the UI, the printed documents and the messages of the services.
 
 Source strings are English and marked with ``N_``; :func:`label` translates at call time, so a
 language switch shows the new words without a restart. Status names such as Duldung and
@@ -156,4 +157,76 @@ DOCUMENT_SOURCE = {
     "PARTNER": N_("partner organisation"),
     "EIGENE_STELLE": N_("our office"),
     "SONSTIGE": N_("other"),
+}
+
+QUALIFICATION = {
+    "KEINER": N_("none"), "HSA_9": N_("HSA after year 9"), "HSA_10": N_("HSA after year 10"),
+    "FOR_MSA": N_("FOR / MSA"), "FHR": N_("FHR"), "AHR": N_("Abitur"), "BERUFSABSCHLUSS": N_("vocational qualification"),
+    "AUSLAENDISCH": N_("foreign qualification"),
+}
+
+OFFER_CATEGORY = {
+    "GK_B1_COACHING": N_("GK module 1: coaching"),
+    "GK_B2_QUALIFIZIERUNG": N_("GK module 2: qualification"),
+    "GK_B3_HSA": N_("GK module 3: school-leaving certificate"),
+    "GK_B4_VORBEREITUNG": N_("GK module 4: preparation for training"),
+    "GK_B5_INNOVATION": N_("GK module 5: innovative approaches"),
+    "SPRACHE_BAMF": N_("language courses (BAMF)"),
+    "SPRACHE_SONSTIGE": N_("other language offers"),
+    "SCHULE": N_("school and vocational college"),
+    "AGENTUR_FUER_ARBEIT": N_("employment agency"),
+    "JOBCENTER": N_("Jobcenter"),
+    "KAMMERN": N_("chambers (IHK, HWK)"),
+    "BETRIEBE": N_("companies"),
+    "ANERKENNUNG": N_("recognition of qualifications"),
+    "MIGRATIONSBERATUNG": N_("migration counselling (JMD, MBE)"),
+    "KIM": N_("municipal integration management"),
+    "RECHTSBERATUNG": N_("legal advice"),
+    "SOZIALLEISTUNGEN": N_("social benefits"),
+    "JUGENDHILFE": N_("youth welfare"),
+    "GESUNDHEIT": N_("health"),
+    "WOHNEN": N_("housing"),
+    "FINANZEN": N_("money and debt advice"),
+    "FAMILIE": N_("family"),
+    "FREIZEIT_EHRENAMT": N_("leisure and volunteering"),
+    "SONSTIGE": N_("other"),
+}
+
+PARTNER_TYPE = {
+    "BEHOERDE": N_("authority"), "BILDUNGSTRAEGER": N_("education provider"), "SCHULE": N_("school"),
+    "BERATUNGSSTELLE": N_("counselling service"), "KAMMER": N_("chamber"), "BETRIEB": N_("company"),
+    "VEREIN": N_("association"), "GESUNDHEIT": N_("health"), "RECHTSBERATUNG": N_("legal advice"),
+    "SONSTIGE": N_("other"),
+}
+
+SECURE_CHANNEL = {
+    "PERSOENLICH": N_("in person"), "TELEFON": N_("phone"), "POST": N_("letter"),
+    "EMAIL_VERSCHLUESSELT": N_("encrypted e-mail"), "SICHERES_PORTAL": N_("secure portal"), "FAX": N_("fax"),
+    "DATENTRAEGER_VERSCHLUESSELT": N_("encrypted data carrier"), "SONSTIGE": N_("other"),
+}
+
+CONSENT_TYPE = {
+    "VERARBEITUNG_FALLAKTE": N_("processing of the case file"),
+    "SCHWEIGEPFLICHTENTBINDUNG": N_("release from confidentiality"),
+    "EINHOLUNG_AUSKUENFTE": N_("obtaining information"),
+    "MESSENGER_KONTAKT": N_("contact by messenger"),
+    "SONSTIGE": N_("other"),
+}
+
+DATA_CATEGORY = {
+    "STAMMDATEN": N_("personal data"), "AUFENTHALT": N_("residence"), "SCHULE_ZEUGNISSE": N_("school and certificates"),
+    "ARBEIT": N_("work"), "SPRACHE": N_("language"), "GESUNDHEIT": N_("health"), "FAMILIE": N_("family"),
+    "FINANZEN": N_("finances"), "VERLAUF": N_("course of the case"),
+}
+
+CONSENT_FORM = {"SCHRIFTLICH": N_("written"), "MUENDLICH_DOKUMENTIERT": N_("oral, documented")}
+
+CONSENT_STATUS = {
+    "GUELTIG": N_("valid"), "ABGELAUFEN": N_("expired"), "WIDERRUFEN": N_("revoked"),
+    "NOCH_NICHT_GUELTIG": N_("not yet valid"),
+}
+
+LEGAL_BASIS = {
+    "EINWILLIGUNG": N_("consent"), "GESETZLICHE_PFLICHT": N_("legal duty"),
+    "AUSKUNFT_BETROFFENE": N_("the client's access request"),
 }
