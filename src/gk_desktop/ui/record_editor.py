@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +36,7 @@ from gk_desktop.ui.widgets import format_date
 class FieldSpec:
     key: str
     label: str  # English source; translated when shown
-    kind: str  # "text", "date", "enum", "bool", "choice"
+    kind: str  # "text", "date", "enum", "bool", "choice", "multi" (several of ``choices``: a list), "int"
     # "enum": identifier → English label (translated); "choice": id → label shown as it is
     # (records of the file, e.g. the documents a certificate can point at).
     choices: dict[str, str] | None = None
@@ -95,6 +98,17 @@ class RecordDialog(QDialog):
             index = combo.findData(value)
             combo.setCurrentIndex(max(index, 0))
             return combo
+        if spec.kind == "multi":
+            listing = QListWidget()
+            chosen = set(value or [])
+            for key in spec.choices or {}:
+                item = QListWidgetItem(labels.label(spec.choices or {}, key))
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked)
+                listing.addItem(item)
+            listing.setMaximumHeight(min(200, 22 * max(3, listing.count()) + 6))
+            return listing
         if spec.kind == "bool":
             box = QCheckBox()
             box.setChecked(bool(value))
@@ -116,6 +130,13 @@ class RecordDialog(QDialog):
             widget = self.widgets[spec.key]
             if spec.kind in ("enum", "choice"):
                 value = widget.currentData()  # type: ignore[attr-defined]
+            elif spec.kind == "multi":
+                listing: QListWidget = widget  # type: ignore[assignment]
+                value = [listing.item(i).data(Qt.ItemDataRole.UserRole) for i in range(listing.count())
+                         if listing.item(i).checkState() == Qt.CheckState.Checked]
+                if spec.required and not value:
+                    problems.append(f"{_(spec.label)}: {_('choose at least one')}")
+                    continue
             elif spec.kind == "bool":
                 value = widget.isChecked()  # type: ignore[attr-defined]
             else:
@@ -129,6 +150,11 @@ class RecordDialog(QDialog):
                         value = day.isoformat()
                     else:
                         value = None
+                elif spec.kind == "int":
+                    if text and not text.isdigit():
+                        problems.append(f"{_(spec.label)}: {_('expected a whole number from 0')}")
+                        continue
+                    value = int(text) if text else None
                 else:
                     value = text  # "" clears a text field
             if spec.required and value in (None, ""):
