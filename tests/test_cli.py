@@ -691,3 +691,34 @@ def test_document_refusals_change_nothing(run: Cli, vault: str, tmp_path: Path, 
     assert not (tmp_path / "x.pdf").exists()
     run.json("document", "add", code, str(pdf), "--type", "PASS_KOPIE", "--purpose", "Vorlage ABH",
              "--delete-by", "2027-01-31", GK_PASSPHRASE=PASSPHRASE)
+
+
+# --------------------------------------------------------------------------- offers and partners
+
+
+def test_offers_import_export_and_partners(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    good = tmp_path / "angebote.csv"
+    good.write_bytes("\ufeffname;category;provider;age_min;age_max;statuses\r\n"
+                     "Berufssprachkurs B1;SPRACHE_BAMF;VHS Rheine;18;;DULDUNG_60A|AUFENTHALTSGESTATTUNG\r\n"
+                     "Coaching;GK_B1_COACHING;Bildungswerk;18;27;\r\n".encode("utf-8"))
+    assert run.json("offers", "import", str(good), GK_PASSPHRASE=PASSPHRASE) == {"added": 2, "updated": 0, "partners_added": 2}
+    out = tmp_path / "export.csv"
+    exported = run.json("offers", "export", str(out), GK_PASSPHRASE=PASSPHRASE)
+    assert exported["offers"] == 2 and Path(exported["path"]) == out.resolve()
+    first = out.read_bytes()
+    run.json("offers", "export", str(out), GK_PASSPHRASE=PASSPHRASE)
+    assert out.read_bytes() == first  # byte-stable
+    assert run.json("offers", "import", str(out), GK_PASSPHRASE=PASSPHRASE) == {"added": 0, "updated": 0, "partners_added": 0}
+    partners = run.json("partners", "list", GK_PASSPHRASE=PASSPHRASE)["partners"]
+    assert all(set(p) == {"id", "name", "partner_type"} for p in partners)
+    assert {"VHS Rheine", "Bildungswerk"} <= {p["name"] for p in partners}
+    assert any(p["partner_type"] == "BEHOERDE" for p in partners)
+    # A bad row refuses the whole file: exit 4, the row and reason named, nothing changed.
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("name;category\r\nNeu;SCHULE\r\nKaputt;KINO\r\n".encode("utf-8"))
+    before = _state(run.data_dir)
+    payload = run.json("offers", "import", str(bad), expect=4, GK_PASSPHRASE=PASSPHRASE)
+    assert "3" in payload["error"] and "KINO" not in payload["error"].split("category")[0]
+    assert len(run.json("offers", "list", GK_PASSPHRASE=PASSPHRASE)["offers"]) == 2
+    assert before["vault.keys"] == _state(run.data_dir)["vault.keys"]

@@ -419,6 +419,66 @@ def cmd_document_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_offers_export(args: argparse.Namespace) -> int:
+    from gk_desktop.services import offers
+    from gk_desktop.storage.fsutil import atomic_write
+
+    target = Path(args.file)
+    if target.is_dir():
+        raise UsageError(_("{path} is a folder; give a file name.").format(path=target))
+    with _open_for_data(args) as v:
+        data = offers.export_csv(v)
+        count = len(offers.list_offers(v))
+        v.record_event("export", target_table="offer")
+    try:
+        atomic_write(target, data)
+    except OSError as exc:
+        from gk_desktop.errors import InputRejectedError
+
+        raise InputRejectedError(_("The file could not be written: {reason}. Nothing was exported.").format(
+            reason=exc.strerror or exc)) from exc
+    _emit(args, {"path": str(target.resolve()), "offers": count},
+          lambda: _("{n} offers written to {path}.").format(n=count, path=target))
+    return 0
+
+
+def cmd_offers_import(args: argparse.Namespace) -> int:
+    from gk_desktop.errors import InputRejectedError
+    from gk_desktop.services import offers
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise InputRejectedError(_("The file cannot be read: {reason}").format(reason=exc.strerror or exc)) from exc
+    with _open_for_data(args) as v:
+        result = offers.import_csv(v, data)
+    _emit(args, dataclasses.asdict(result), lambda: _("{added} offers added, {updated} changed, {partners} partners added.").format(
+        added=result.added, updated=result.updated, partners=result.partners_added))
+    return 0
+
+
+def cmd_offers_list(args: argparse.Namespace) -> int:
+    from gk_desktop.services import offers
+
+    with _open_for_data(args) as v:
+        rows = offers.list_offers(v)
+    _emit(args, {"offers": [r.as_json() for r in rows]},
+          lambda: "\n".join([f"{r.id}  {r.category}  {r.name}  {r.provider}" for r in rows]
+                            + [_("{n} offers").format(n=len(rows))]))
+    return 0
+
+
+def cmd_partners_list(args: argparse.Namespace) -> int:
+    from gk_desktop.services import offers
+
+    with _open_for_data(args) as v:
+        rows = offers.list_partners(v)
+    _emit(args, {"partners": [{"id": r.id, "name": r.name, "partner_type": r.partner_type} for r in rows]},
+          lambda: "\n".join([f"{r.id}  {r.partner_type}  {r.name}" for r in rows]
+                            + [_("{n} partners").format(n=len(rows))]))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -501,6 +561,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("case_code", metavar="CASE_CODE")
     q = add_document_cmd("delete", cmd_document_delete, _("delete a document and its file"))
     q.add_argument("id", metavar="ID")
+    add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
+    q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
+    q.add_argument("file", metavar="FILE")
+    q = add_offers_cmd("export", cmd_offers_export, _("write every offer to a CSV file"))
+    q.add_argument("file", metavar="FILE")
+    add_offers_cmd("list", cmd_offers_list, _("list every offer"))
+    add_partners_cmd = group("partners", _("partners of the regional network"))
+    add_partners_cmd("list", cmd_partners_list, _("list every partner"))
     p = add("search", cmd_search, _("find clients by name, name variant, case code or a word in an interview"))
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--limit", type=int, default=50)

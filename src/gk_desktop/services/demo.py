@@ -64,7 +64,9 @@ from gk_desktop.storage.models import (
     ClientLanguage,
     ClientNameVariant,
     ClientNationality,
+    Consent,
     Contact,
+    Disclosure,
     Document,
     EducationRecord,
     IdentityEffort,
@@ -677,6 +679,7 @@ class _ClientMaker:
         self.programme = programme
         self.used_codes = used_codes
         self.region_weights = [r.weight for r in _REGIONS]
+        self.partners: dict[str, str] = {}  # demo partner key → id (set by generate)
 
     # -- the whole client
 
@@ -781,6 +784,10 @@ class _ClientMaker:
             tags.add("ohne_ausbildung")
         n_cases, n_contacts, first_contact = self._cases(status, exclusion, periods, age)
         self._documents(status)
+        if self.partners:
+            from gk_desktop.services.demo_network import consents_for
+
+            self.records.extend(consents_for(rng, ref, cid, first_contact, status.value, self.partners))
         code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
         while code in self.used_codes:
             code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
@@ -1819,19 +1826,24 @@ def generate(vault: object, clients: int, seed: int = 1,
     with session_factory() as s:
         used = set(s.execute(select(Client.case_code)).scalars())
     maker = _ClientMaker(rng, ref, programme_id(DEFAULT_PROGRAMME_KEY), used)
+    from gk_desktop.services.demo_network import ensure_network
+
+    with session_factory() as s:
+        maker.partners = ensure_network(s, ref)
+        s.commit()
     done = 0
     while done < clients:
         size = min(batch, clients - done)
         # The models have no relationship(), so the unit of work does not order inserts by foreign
         # key: parents are flushed before their children, one level at a time (four flushes a batch).
-        # Client → cases and blobs → documents and interviews → the client's records (which may
-        # point at a document).
+        # Client → cases, blobs, consents → documents, interviews, disclosures → the client's
+        # records (which may point at a document).
         levels: tuple[list[object], ...] = ([], [], [], [])
         for _ in range(size):
             records, k, n = maker.make()
             for record in records:
-                levels[0 if isinstance(record, Client) else 1 if isinstance(record, (Case, Blob))
-                       else 2 if isinstance(record, (Contact, Document)) else 3].append(record)
+                levels[0 if isinstance(record, Client) else 1 if isinstance(record, (Case, Blob, Consent))
+                       else 2 if isinstance(record, (Contact, Document, Disclosure)) else 3].append(record)
             n_cases += k
             n_contacts += n
         with session_factory() as s:

@@ -246,6 +246,7 @@ def delete_partner(vault: Any, partner_id: str, *, source: str = "cli") -> None:
                 raise InputRejectedError(_("The partner is still named in {what}; it cannot be deleted.").format(what=label))
         for c in s.execute(select(M.PartnerContact).where(M.PartnerContact.partner_id == partner_id)).scalars():
             s.delete(c)
+        s.flush()  # the contacts first: the unit of work does not order deletes by foreign key
         s.delete(partner)
         vault.record_event("delete", session=s, source=source, target_table="partner", target_id=partner_id)
         s.commit()
@@ -284,10 +285,10 @@ def _split(value: Any) -> list[str] | None:
     return None
 
 
-def parse_offer(data: dict[str, Any], problems: Problems, path: str = "", *, partial: bool = False) -> dict[str, Any]:
+def parse_offer(data: dict[str, Any], problems: Problems, *, partial: bool = False) -> dict[str, Any]:
     """Offer fields from JSON (or a CSV row as strings: numbers and dates are converted)."""
     def sub(key: str) -> str:
-        return f"{path}{key}"
+        return key
 
     given = {k: v for k, v in data.items() if k not in ("id", "provider", "statuses", "languages")}
     for key in ("age_min", "age_max"):
@@ -300,7 +301,7 @@ def parse_offer(data: dict[str, Any], problems: Problems, path: str = "", *, par
     for key in ("runs_from", "runs_until", "verified_on", "min_language_level", "min_qualification", "partner_id"):
         if given.get(key) == "":
             given[key] = None
-    values = parse_record(M.Offer, given, path.rstrip("."), problems, partial=partial,
+    values = parse_record(M.Offer, given, "", problems, partial=partial,
                           skip=frozenset({"statuses_json", "languages_json"}))
     if values.get("category") is not None and values["category"] not in OfferCategory.__members__:
         problems.add(sub("category"), _("unknown value; allowed: {values}").format(values=", ".join(OfferCategory.__members__)))
@@ -485,7 +486,9 @@ def import_csv(vault: Any, data: bytes, *, source: str = "cli") -> ImportResult:
                 problems.add(path + "id", _("the same id as row {n}").format(n=seen_ids[offer_id]))
             elif offer_id is not None:
                 seen_ids[offer_id] = number
-        values = parse_offer({k: v for k, v in row.items() if k != "id"}, problems, path)
+        seen = len(problems.items)
+        values = parse_offer({k: v for k, v in row.items() if k != "id"}, problems)
+        problems.items[seen:] = [path + item for item in problems.items[seen:]]
         parsed.append((offer_id, values, row.get("provider", "").strip()))
     problems.raise_if_any()
     added = updated = partners_added = 0
