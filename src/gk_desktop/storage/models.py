@@ -483,6 +483,124 @@ class Disclosure(SyncedMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class Assessment(SyncedMixin, Base):
+    """Einschätzung: needs and resources found on a date; a re-assessment adds a new one and keeps
+    the earlier ones."""
+
+    __tablename__ = "assessment"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    next_reassessment_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Need(SyncedMixin, Base):
+    """Bedarf (one per need area and concern); NICHT_DECKBAR marks an Angebotslücke with a gap note."""
+
+    __tablename__ = "need"
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="RESTRICT"), index=True)
+    need_area: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    own_view: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[int] = mapped_column(Integer, default=2)  # 1 high, 2 medium, 3 low
+    status: Mapped[str] = mapped_column(String(30), default="OFFEN")
+    gap_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Resource(SyncedMixin, Base):
+    """Ressource / Potenzial found in an assessment."""
+
+    __tablename__ = "resource"
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id", ondelete="RESTRICT"), index=True)
+    need_area: Mapped[str | None] = mapped_column(String(30))
+    resource_type: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Goal(SyncedMixin, Base):
+    """Ziel, agreed "freiwillig, aber verbindlich"."""
+
+    __tablename__ = "goal"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    need_area: Mapped[str] = mapped_column(String(30))
+    need_id: Mapped[str | None] = mapped_column(ForeignKey("need.id", ondelete="RESTRICT"), index=True)
+    statement: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(20), default="HANDLUNGSZIEL")
+    start_on: Mapped[dt.date | None] = mapped_column(Date)
+    target_on: Mapped[dt.date | None] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30), default="ENTWURF")
+    achievement: Mapped[int | None] = mapped_column(Integer)  # 0–100 %
+    achievement_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Task(SyncedMixin, Base):
+    """Handlungsschritt: who does what by when."""
+
+    __tablename__ = "task"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    goal_id: Mapped[str | None] = mapped_column(ForeignKey("goal.id", ondelete="RESTRICT"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(20), default="KLIENT")
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="OFFEN")
+
+
+class Agreement(SyncedMixin, Base):
+    """Zielvereinbarung: the goals and tasks agreed on a date, the signatures, the signed scan."""
+
+    __tablename__ = "agreement"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    goals_json: Mapped[str] = mapped_column(Text, default="[]")
+    tasks_json: Mapped[str] = mapped_column(Text, default="[]")
+    signed_by_client: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_by_worker: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(40), default="de")
+    place: Mapped[str] = mapped_column(Text, default="")
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"))
+
+
+class ServiceChain(SyncedMixin, Base):
+    """Dienstleistungskette: an ordered list of referrals towards one goal."""
+
+    __tablename__ = "service_chain"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str] = mapped_column(Text, default="")
+    goal_id: Mapped[str | None] = mapped_column(ForeignKey("goal.id", ondelete="RESTRICT"))
+    start_on: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    coordinator: Mapped[str] = mapped_column(Text, default="")
+
+
+class Referral(SyncedMixin, Base):
+    """Vermittlung: one link of a service chain. A referral that passes personal data reaches
+    ANGEFRAGT only with a consent that covers its recipient and categories."""
+
+    __tablename__ = "referral"
+    chain_id: Mapped[str] = mapped_column(ForeignKey("service_chain.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    offer_id: Mapped[str | None] = mapped_column(ForeignKey("offer.id", ondelete="RESTRICT"), index=True)
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    partner_contact_id: Mapped[str | None] = mapped_column(ForeignKey("partner_contact.id", ondelete="RESTRICT"))
+    passes_data: Mapped[bool] = mapped_column(Boolean, default=True)
+    categories_json: Mapped[str] = mapped_column(Text, default="[]")
+    consent_id: Mapped[str | None] = mapped_column(ForeignKey("consent.id", ondelete="RESTRICT"))
+    referred_on: Mapped[dt.date | None] = mapped_column(Date)
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    start_on: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30), default="VORGESCHLAGEN")
+    status_since: Mapped[dt.date | None] = mapped_column(Date)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    dropout_reason: Mapped[str] = mapped_column(Text, default="")
+    funding_component: Mapped[str | None] = mapped_column(String(20))
+
+
 class Draft(Base):
     """A form being typed (an interview …), autosaved every few seconds: local to this device,
     never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
@@ -508,6 +626,7 @@ CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
 SYNCED_MODELS: tuple[type[Base], ...] = (
     FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea, Document,
     OfferCategoryRow, Partner, PartnerContact, Offer, Consent, Disclosure,
+    Assessment, Need, Resource, Goal, Task, Agreement, ServiceChain, Referral,
 )
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
 # Content-addressed file contents: synced by hash, not as records (SYNC.md §3.7).
