@@ -107,6 +107,13 @@ def field_problems(items: list[str], fields: dict[str, str]) -> list[str]:
     return out
 
 
+def _alive(dialog: QDialog) -> bool:
+    """Still open (not closed, not deleted) when a background answer comes back."""
+    import shiboken6
+
+    return shiboken6.isValid(dialog) and dialog.isVisible()
+
+
 def _muted_color() -> QColor:
     """Between text and background: readable, but clearly set back (works in dark themes too)."""
     palette = QGuiApplication.palette()
@@ -724,6 +731,8 @@ class ConsentsTab(QWidget):
 
             def done(result: tuple[str, str]) -> None:
                 kind, text = result
+                if kind == "refused" and not _alive(dialog):
+                    return  # cancelled meanwhile
                 if kind == "refused":
                     button = self.add_button.text().replace("&", "")
                     dialog.refuse(text + "\n" + _("Record the consent first (button “{button}”).").format(button=button))
@@ -747,6 +756,7 @@ class ConsentsTab(QWidget):
         def finished(_result: int) -> None:
             if self.dialog is dialog:
                 self.dialog = None
+            dialog.deleteLater()  # what was typed goes with it
 
         dialog.finished.connect(finished)
         dialog.open()
@@ -755,7 +765,7 @@ class ConsentsTab(QWidget):
         """A write went through: close its dialog, show the new state, tell the case view."""
         if self._vault is None:
             return
-        if dialog.isVisible():
+        if _alive(dialog):
             if isinstance(dialog, SavingDialog):
                 dialog.succeed(values or {})
             elif isinstance(dialog, RevokeDialog):
@@ -769,7 +779,7 @@ class ConsentsTab(QWidget):
 
         if self._vault is None:
             return
-        if dialog.isVisible() and isinstance(dialog, (SavingDialog, RevokeDialog)):
+        if _alive(dialog) and isinstance(dialog, (SavingDialog, RevokeDialog)):
             dialog.refuse(error_text(exc))
         else:
             show_error(self, exc)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -71,7 +72,7 @@ OFFER_FIELDS = {
     "runs_from": N_("Runs from"),
     "runs_until": N_("Runs until"),
     "capacity_note": N_("Capacity"),
-    "languages": N_("Languages (codes, e.g. de, ar, fa)"),
+    "languages": N_("Languages (ISO codes)"),
     "verified_on": N_("Last verified on"),
 }
 # The first field of the right-hand column of the offer form.
@@ -244,12 +245,12 @@ def offer_html(row: dict[str, Any]) -> str:
     if statuses:
         order = list(labels.RESIDENCE_STATUS)
         ordered = sorted(statuses, key=lambda s: (order.index(s) if s in order else len(order), s))
-        status_value = "<br>".join(html.escape(labels.label(labels.RESIDENCE_STATUS, s)) for s in ordered)
+        status_value = ", ".join(html.escape(labels.label(labels.RESIDENCE_STATUS, s)) for s in ordered)
     else:
         status_value = html.escape(_("open to every residence status"))
     languages = row.get("languages") or []
     age = age_text(row.get("age_min"), row.get("age_max"))
-    rows = [
+    left = [
         (_("Category"), html.escape(labels.label(labels.OFFER_CATEGORY, row.get("category")))),
         (_("Provider"), text("provider")),
         (_("Target group"), text("target_group")),
@@ -258,6 +259,9 @@ def offer_html(row: dict[str, Any]) -> str:
         (_("German at least"), html.escape(labels.label(labels.LANGUAGE_LEVEL, row.get("min_language_level")))),
         (_("School qualification at least"),
          html.escape(labels.label(labels.QUALIFICATION, row.get("min_qualification")))),
+        (_("Languages"), html.escape(", ".join(language_text(c) for c in languages)) if languages else "–"),
+    ]
+    right = [
         (_("Prerequisites"), text("prerequisites")),
         (_("Costs"), text("cost")),
         (_("Place"), text("place")),
@@ -265,10 +269,11 @@ def offer_html(row: dict[str, Any]) -> str:
         (_("Runs from"), html.escape(date_text(row.get("runs_from")) or "–")),
         (_("Runs until"), html.escape(date_text(row.get("runs_until")) or "–")),
         (_("Capacity"), text("capacity_note")),
-        (_("Languages"), html.escape(", ".join(language_text(c) for c in languages)) if languages else "–"),
         (_("Last verified on"), html.escape(date_text(row.get("verified_on")) or "–")),
     ]
-    return f"<h3>{html.escape(str(row.get('name') or ''))}</h3>" + _rows_html(rows)
+    return (f"<h3>{html.escape(str(row.get('name') or ''))}</h3>"
+            f"<table width='100%' cellspacing='0' cellpadding='0'><tr><td width='50%' valign='top'>{_rows_html(left)}</td>"
+            f"<td width='50%' valign='top'>{_rows_html(right)}</td></tr></table>")
 
 
 def partner_html(row: dict[str, Any], offer_names: list[str]) -> str:
@@ -312,6 +317,15 @@ def _select_id(table: QTableView, model: RecordTableModel, wanted: str | None) -
     return False
 
 
+def _fit_columns(table: QTableView, stretch: int, widths: dict[int, int]) -> None:
+    """One column takes the room left (long names elide there); the others keep their width."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for col, width in widths.items():
+        table.setColumnWidth(col, width)
+
+
 def _two_columns(dialog: QDialog, first_right_key: str) -> None:
     """Put the rows of a RecordDialog's form from ``first_right_key`` on into a second column, so
     that a long form fits on a laptop screen."""
@@ -334,9 +348,9 @@ def _two_columns(dialog: QDialog, first_right_key: str) -> None:
     index = outer.indexOf(form)
     outer.takeAt(index)
     row = QHBoxLayout()
-    row.addLayout(form, 1)
+    row.addLayout(form, 3)  # the left column holds the long status names
     row.addSpacing(16)
-    row.addLayout(right, 1)
+    row.addLayout(right, 2)
     outer.insertLayout(index, row)
 
 
@@ -365,7 +379,6 @@ class DirectoryView(QWidget):
         self._select_partner: str | None = None
         self._select_contact: str | None = None
         self.dialog: QDialog | None = None
-        self._loaded_once = False
         self._busy_import = False
         self._busy_export = False
 
@@ -444,8 +457,7 @@ class DirectoryView(QWidget):
             Column(N_("Last verified"), _safe(lambda r: date_text(r["verified_on"]))),
         ], self)
         self.offers_table = _table(self.offers_model, _("Offers"))
-        for col, width in enumerate((300, 230, 200, 70, 130, 95)):
-            self.offers_table.setColumnWidth(col, width)
+        _fit_columns(self.offers_table, 0, {1: 200, 2: 220, 3: 60, 4: 160, 5: 90, 6: 110})
         self.offers_table.selectionModel().currentRowChanged.connect(lambda *_a: self._offer_changed())
         self.offers_table.selectionModel().selectionChanged.connect(lambda *_a: self._offer_changed())
         self.offers_table.activated.connect(lambda _i: self.edit_offer())
@@ -494,12 +506,12 @@ class DirectoryView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
-        self.offers_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.offers_splitter = QSplitter(Qt.Orientation.Vertical)
         self.offers_splitter.addWidget(self.offers_table)
         self.offers_splitter.addWidget(self.offer_detail)
         self.offers_splitter.setStretchFactor(0, 3)
         self.offers_splitter.setStretchFactor(1, 2)
-        self.offers_splitter.setSizes([780, 420])
+        self.offers_splitter.setSizes([380, 240])
 
         page = QWidget()
         pl = QVBoxLayout(page)
@@ -520,8 +532,7 @@ class DirectoryView(QWidget):
             Column(N_("Local alliance"), _safe(lambda r: _("yes") if r["alliance_member"] else _("no"))),
         ], self)
         self.partners_table = _table(self.partners_model, _("Partners"))
-        for col, width in enumerate((320, 170, 150, 230)):
-            self.partners_table.setColumnWidth(col, width)
+        _fit_columns(self.partners_table, 0, {1: 170, 2: 150, 3: 240, 4: 130})
         self.partners_table.selectionModel().currentRowChanged.connect(lambda *_a: self._partner_changed())
         self.partners_table.selectionModel().selectionChanged.connect(lambda *_a: self._partner_changed())
         self.partners_table.activated.connect(lambda _i: self.edit_partner())
@@ -537,8 +548,7 @@ class DirectoryView(QWidget):
             Column(N_("Secure channel"), _safe(lambda r: labels.label(labels.SECURE_CHANNEL, r["secure_channel"], ""))),
         ], self)
         self.contacts_table = _table(self.contacts_model, _("Contact persons"))
-        for col, width in enumerate((180, 150, 130, 200)):
-            self.contacts_table.setColumnWidth(col, width)
+        _fit_columns(self.contacts_table, 1, {0: 160, 2: 120, 3: 190, 4: 180})
         self.contacts_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.contacts_table.activated.connect(lambda _i: self.edit_contact())
 
@@ -581,12 +591,13 @@ class DirectoryView(QWidget):
         lower.addWidget(contacts)
         lower.setStretchFactor(0, 2)
         lower.setStretchFactor(1, 3)
-        lower.setSizes([480, 720])
+        lower.setSizes([400, 860])
         self.partners_splitter = QSplitter(Qt.Orientation.Vertical)
         self.partners_splitter.addWidget(self.partners_table)
         self.partners_splitter.addWidget(lower)
-        self.partners_splitter.setStretchFactor(0, 1)
-        self.partners_splitter.setStretchFactor(1, 1)
+        self.partners_splitter.setStretchFactor(0, 3)
+        self.partners_splitter.setStretchFactor(1, 2)
+        self.partners_splitter.setSizes([380, 260])
 
         page = QWidget()
         pl = QVBoxLayout(page)
@@ -684,11 +695,6 @@ class DirectoryView(QWidget):
         self._select_offer = self._select_partner = self._select_contact = None
         self._offers, self._partners = result
         self._apply_filters(keep_offer)
-        if not self._loaded_once:
-            self._loaded_once = True
-            self.offers_table.resizeColumnsToContents()
-            for col in range(self.offers_model.columnCount() - 1):
-                self.offers_table.setColumnWidth(col, max(70, min(self.offers_table.columnWidth(col), 320)))
         self.partners_model.set_rows(self._partners)
         if not _select_id(self.partners_table, self.partners_model, keep_partner):
             self._partner_changed()
@@ -749,6 +755,8 @@ class DirectoryView(QWidget):
         rows = [r for r in self._offers if offer_matches(r, query=query, category=category, status=status,
                                                          age=age, running_on=running_on)]
         self.offers_model.set_rows(rows)
+        if len(rows) == 1:
+            keep = rows[0]["id"]  # the one match is shown at once
         if not _select_id(self.offers_table, self.offers_model, keep):
             self._offer_changed()
         self._update_count()
@@ -840,7 +848,8 @@ class DirectoryView(QWidget):
         title = _("New offer") if current is None else _("Change offer")
         dialog = RecordDialog(title, self._offer_fields(current), values, self, validate=offer_problems)
         _two_columns(dialog, OFFER_FORM_SECOND_COLUMN)
-        dialog.setMinimumWidth(860)
+        dialog.setMinimumWidth(1020)
+        dialog.widgets["languages"].setPlaceholderText("de, ar, fa")
         if problem:
             dialog.show_problem(problem)
         self.dialog = dialog
