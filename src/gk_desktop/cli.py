@@ -479,6 +479,15 @@ def cmd_partners_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_case_show(args: argparse.Namespace) -> int:
+    from gk_desktop.services import cycle
+
+    with _open_for_data(args) as v:
+        shown = cycle.case_json(v, args.case_code, args.case_id)
+    _emit(args, shown, lambda: json.dumps(shown, ensure_ascii=False, indent=2))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -561,6 +570,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("case_code", metavar="CASE_CODE")
     q = add_document_cmd("delete", cmd_document_delete, _("delete a document and its file"))
     q.add_argument("id", metavar="ID")
+    add_case_cmd = group("case", _("one case of a client: show"))
+    q = add_case_cmd("show", cmd_case_show, _("show everything of a case: assessment, goals, tasks, referrals, consents"))
+    q.add_argument("case_code", metavar="CASE_CODE")
+    q.add_argument("--case-id", metavar="ID", help=_("another case of the client than the current one"))
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")

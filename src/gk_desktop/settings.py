@@ -58,6 +58,9 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("data_dir", "", str, N_("Vault folder")),
     # Scans and PDFs larger than this are refused (a bundle's plaintext is capped at 200 MB).
     SettingSpec("max_document_mb", 25, int, N_("Largest document (MB)"), 1, 100),
+    # Retention of a closed case's file (Löschfrist), and when a short-advice case is proposed for closing.
+    SettingSpec("retention_years", 3, int, N_("Keep a closed case for (years)"), 1, 10),
+    SettingSpec("short_advice_idle_months", 6, int, N_("Propose closing a short advice after (months without contact)"), 1, 24),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 
@@ -69,6 +72,8 @@ class Settings:
     backup_warning_days: int = 7
     data_dir: str = ""
     max_document_mb: int = 25
+    retention_years: int = 3
+    short_advice_idle_months: int = 6
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod
