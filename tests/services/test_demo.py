@@ -186,3 +186,32 @@ def test_add_interviews_tops_up_to_a_total(open_vault, monkeypatch) -> None:
         assert s.execute(select(func.count()).select_from(Contact)).scalar_one() == 80
         assert verify_stamps(s, SYNCED_MODELS) == []
     assert demo.add_interviews(open_vault, 50) == 0  # already more
+
+
+def test_demo_cases_run_the_cycle_and_referrals_rest_on_consents(open_vault) -> None:
+    """At least a fifth of the clients have a case in UMSETZUNG or later with needs, goals and
+    referrals, and every referral that passed data rests on a release covering its recipient and
+    categories on the day it was sent."""
+    import json
+
+    from sqlalchemy import select
+
+    from gk_desktop.services.consents import GUELTIG, status_on
+    from gk_desktop.storage import models as M
+
+    demo.generate(open_vault, 60, seed=4)
+    with open_vault.session() as s:
+        later = {"UMSETZUNG", "MONITORING", "EVALUATION", "ABGESCHLOSSEN"}
+        cases = [c for c in s.execute(select(M.Case)).scalars() if c.phase in later and c.case_type == "CASE_MANAGEMENT"]
+        with_cycle = {c.client_id for c in cases
+                      if s.execute(select(M.Goal.id).where(M.Goal.case_id == c.id).limit(1)).first()}
+        assert len(with_cycle) >= 60 // 5
+        referrals = list(s.execute(select(M.Referral)).scalars())
+        assert referrals
+        for r in referrals:
+            consent = s.get(M.Consent, r.consent_id)
+            assert consent is not None and consent.partner_id == r.partner_id
+            assert status_on(consent.given_on, consent.valid_until, consent.revoked_on, r.referred_on) == GUELTIG
+            assert set(json.loads(r.categories_json)) <= set(json.loads(consent.categories_json))
+        assert any(c.phase == "ABGESCHLOSSEN" for c in s.execute(select(M.Case)).scalars())
+        assert s.execute(select(M.Need).where(M.Need.status == "NICHT_DECKBAR")).first() is not None

@@ -57,6 +57,8 @@ from gk_desktop.domain.enums import (
 )
 from gk_desktop.storage.ids import uuid7_str
 from gk_desktop.storage.models import (
+    Agreement,
+    Assessment,
     AsylumProcedure,
     Blob,
     Case,
@@ -69,11 +71,15 @@ from gk_desktop.storage.models import (
     Disclosure,
     Document,
     EducationRecord,
+    Goal,
     IdentityEffort,
     IdentityStatus,
     LanguageCertificate,
     PersonalContact,
+    Referral,
     ResidencePeriod,
+    ServiceChain,
+    Task,
     WorkRecord,
 )
 from gk_desktop.storage.seed import DEFAULT_PROGRAMME_KEY, programme_id
@@ -785,9 +791,13 @@ class _ClientMaker:
         n_cases, n_contacts, first_contact = self._cases(status, exclusion, periods, age)
         self._documents(status)
         if self.partners:
-            from gk_desktop.services.demo_network import consents_for
+            from gk_desktop.services.demo_network import consents_for, cycle_for
 
-            self.records.extend(consents_for(rng, ref, cid, first_contact, status.value, self.partners))
+            given = consents_for(rng, ref, cid, first_contact, status.value, self.partners)
+            self.records.extend(given)
+            releases = [c for c in given if isinstance(c, Consent)]
+            for case in [r for r in self.records if isinstance(r, Case)]:
+                self.records.extend(cycle_for(rng, ref, case, cid, releases, self.partners))
         code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
         while code in self.used_codes:
             code = new_case_code(first_contact, rng)  # type: ignore[arg-type]
@@ -1682,7 +1692,8 @@ class _ClientMaker:
                 intake_on=intake, request=self._request(status, periods), mandate=mandate,
                 funding_programme_id=self.programme, next_review_on=review, closed_on=closed_on,
                 closure_reason=reason.value if reason else None, destination=destination.value if destination else None,
-                evaluation=evaluation))
+                evaluation=evaluation,
+                retention_until=_add_years_demo(closed_on, 3) if closed_on is not None else None))
             n_contacts += self._contacts(case_id, ph, ct, first_on, closed_on, reason, route)
         return len(plans), n_contacts, plans[0][2]
 
@@ -1763,6 +1774,14 @@ _EFFORT_TEXTS: dict[IdentityAction, tuple[tuple[str, str], ...]] = {
 }
 
 
+def _add_years_demo(day: dt.date, years: int) -> dt.date:
+    """The retention date of a closed case (the default policy: three years; 29 February → 28)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _now_utc() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -1811,6 +1830,12 @@ class DemoResult:
     contacts: int
 
 
+_LEVEL: dict[type, int] = {
+    Client: 0, Case: 1, Blob: 1, Consent: 1, Contact: 2, Document: 2, Disclosure: 2, Assessment: 2, Agreement: 2,
+    Goal: 4, Task: 5, ServiceChain: 5, Referral: 6,
+}
+
+
 def generate(vault: object, clients: int, seed: int = 1,
              progress: Callable[[float], None] | None = None, batch: int = 500) -> DemoResult:
     """Add ``clients`` synthetic clients, each with its histories, a case (some two) and interviews.
@@ -1836,14 +1861,14 @@ def generate(vault: object, clients: int, seed: int = 1,
         size = min(batch, clients - done)
         # The models have no relationship(), so the unit of work does not order inserts by foreign
         # key: parents are flushed before their children, one level at a time (four flushes a batch).
-        # Client → cases, blobs, consents → documents, interviews, disclosures → the client's
-        # records (which may point at a document).
-        levels: tuple[list[object], ...] = ([], [], [], [])
+        # Parents before children (_LEVEL): client → cases, blobs, consents → documents,
+        # interviews, disclosures, assessments, agreements → the client's records, needs,
+        # resources → goals → tasks, chains → referrals.
+        levels: tuple[list[object], ...] = ([], [], [], [], [], [], [])
         for _ in range(size):
             records, k, n = maker.make()
             for record in records:
-                levels[0 if isinstance(record, Client) else 1 if isinstance(record, (Case, Blob, Consent))
-                       else 2 if isinstance(record, (Contact, Document, Disclosure)) else 3].append(record)
+                levels[_LEVEL.get(type(record), 3)].append(record)
             n_cases += k
             n_contacts += n
         with session_factory() as s:

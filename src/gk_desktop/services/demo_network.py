@@ -13,7 +13,21 @@ from sqlalchemy import select
 
 from gk_desktop.domain.enums import ConsentType, ResidenceStatus
 from gk_desktop.storage.ids import uuid7_str
-from gk_desktop.storage.models import Consent, Disclosure, Offer, Partner, PartnerContact
+from gk_desktop.storage.models import (
+    Agreement,
+    Assessment,
+    Consent,
+    Disclosure,
+    Goal,
+    Need,
+    Offer,
+    Partner,
+    PartnerContact,
+    Referral,
+    Resource,
+    ServiceChain,
+    Task,
+)
 
 ABH_RHEINE = "Ausländerbehörde Rheine"
 
@@ -85,7 +99,8 @@ PURPOSE = {
 
 
 def ensure_network(session: Any, ref: dt.date) -> dict[str, str]:
-    """Add the demo partners and offers a vault lacks (by name); returns partner key → id."""
+    """Add the demo partners and offers a vault lacks (by name); returns partner key → id, and
+    ``offer:NAME`` → offer id for the demo's offers."""
     have = {name: pid for pid, name in session.execute(select(Partner.id, Partner.name))}
     ids: dict[str, str] = {}
     for key, name, ptype, address, phone, email, alliance, contacts in PARTNERS:
@@ -112,6 +127,10 @@ def ensure_network(session: Any, ref: dt.date) -> dict[str, str]:
             languages_json=json.dumps(sorted(languages)), prerequisites=prerequisites, cost=cost,
             verified_on=ref - dt.timedelta(days=(start * 7) % 200)))
     session.flush()
+    names = {o[0] for o in OFFERS}
+    for oid, name in session.execute(select(Offer.id, Offer.name)):
+        if name in names:
+            ids[f"offer:{name}"] = oid
     return ids
 
 
@@ -153,4 +172,140 @@ def consents_for(rng: random.Random, ref: dt.date, client_id: str, first_contact
                                       channel=rng.choice(("TELEFON", "PERSOENLICH", "SICHERES_PORTAL")),
                                       content_hash=f"{rng.getrandbits(256):064x}",
                                       what=rng.choice(("Telefonat", "Anmeldebogen", "Fallkonferenz"))))
+    return out
+
+
+# need area → (need text, own view, goal statement, tasks (text, responsible), offer name or None)
+PLANS: tuple[tuple[str, str, str, str, tuple[tuple[str, str], ...], str | None], ...] = (
+    ("AUSBILDUNG", "Sucht einen Ausbildungsplatz im Handwerk", "Ich möchte Elektroniker werden.",
+     "Ein Ausbildungsvertrag ist unterschrieben", (("Bewerbungsmappe fertigstellen", "KLIENT"),
+                                                  ("Praktikumsbetriebe anfragen", "FACHKRAFT")),
+     "Einstiegsqualifizierung Handwerk"),
+    ("SPRACHE", "Deutsch auf B1 für die Berufsschule", "Ich verstehe im Unterricht nicht alles.",
+     "Das Zertifikat B1 ist bestanden", (("Zum Berufssprachkurs anmelden", "FACHKRAFT"),
+                                         ("Kurs regelmäßig besuchen", "KLIENT")), "Berufssprachkurs B1"),
+    ("SCHULE_BILDUNG", "Hauptschulabschluss fehlt", "Ohne Abschluss finde ich nichts.",
+     "Der Hauptschulabschluss ist erworben", (("Anmeldung am Berufskolleg", "KLIENT"),), "Hauptschulabschluss nachholen"),
+    ("AUFENTHALT", "Bleibeperspektive klären (Ausbildungsduldung, § 25a)", "Ich habe Angst vor der Abschiebung.",
+     "Die Bleibeperspektive ist mit der ABH abgestimmt", (("Unterlagen für die ABH zusammenstellen", "KLIENT"),
+                                                         ("Termin bei der Rechtsberatung", "FACHKRAFT")),
+     "Aufenthaltsrechtliche Beratung"),
+    ("IDENTITAET_PASS", "Pass fehlt, Identität ungeklärt", "Die Botschaft antwortet nicht.",
+     "Der Pass ist beantragt", (("Geburtsurkunde übersetzen lassen", "KLIENT"),), None),
+    ("ARBEIT", "Sucht Arbeit in der Logistik", "Ich will eigenes Geld verdienen.",
+     "Eine sozialversicherungspflichtige Stelle ist gefunden", (("Lebenslauf aktualisieren", "KLIENT"),),
+     "Qualifizierung Lager und Logistik"),
+    ("WOHNEN", "Eigene Wohnung statt Gemeinschaftsunterkunft", "In der Unterkunft kann ich nicht lernen.",
+     "", (), None),
+)
+_OFFER_PARTNER = {o[0]: o[2] for o in OFFERS}
+_LATER = ("UMSETZUNG", "MONITORING", "EVALUATION", "ABGESCHLOSSEN")
+
+
+def cycle_for(rng: random.Random, ref: dt.date, case: Any, client_id: str, consents: list[Consent],
+              ids: dict[str, str]) -> list[object]:
+    """Assessment, goals, tasks, agreement and referrals of one case, as far as its phase goes;
+    the releases its referrals need are added where missing (a referral never passes without)."""
+    order = ("ERSTKONTAKT", "KLAERUNG", "ASSESSMENT", "HILFEPLANUNG", "UMSETZUNG", "MONITORING", "EVALUATION",
+             "ABGESCHLOSSEN")
+    phase = case.phase if case.phase in order else "ASSESSMENT"
+    if order.index(phase) < 2 or case.case_type != "CASE_MANAGEMENT":
+        return []
+    out: list[object] = []
+    start = case.intake_on or case.first_contact_on
+    end = case.closed_on or ref
+
+    def day_between(a: dt.date, b: dt.date) -> dt.date:
+        return a + dt.timedelta(days=rng.randint(0, max(0, (b - a).days)))
+
+    assessment = Assessment(id=uuid7_str(), case_id=case.id, date=day_between(start, min(end, start + dt.timedelta(days=30))),
+                            summary="Gespräch zu Schule, Sprache, Aufenthalt und Wünschen.",
+                            next_reassessment_on=None if case.closed_on else ref + dt.timedelta(days=rng.randint(-20, 120)))
+    out.append(assessment)
+    plans = rng.sample(PLANS, k=rng.randint(2, 4))
+    needs = []
+    for area, text, view, _goal, _tasks, _offer in plans:
+        gap = area == "WOHNEN" and rng.random() < 0.7
+        need = Need(id=uuid7_str(), assessment_id=assessment.id, need_area=area, description=text, own_view=view,
+                    priority=rng.choice((1, 1, 2, 3)), status="NICHT_DECKBAR" if gap else "IN_BEARBEITUNG",
+                    gap_note="Kein bezahlbarer Wohnraum für junge Geduldete im Kreis." if gap else "")
+        needs.append(need)
+        out.append(need)
+    for rtype, text in rng.sample((("MOTIVATION", "Sehr motiviert, kommt pünktlich zu Terminen"),
+                                   ("SPRACHE", "Spricht Arabisch und Englisch"),
+                                   ("ARBEITSERFAHRUNG", "Hat im Herkunftsland in einer Werkstatt gearbeitet"),
+                                   ("SOZIALES_NETZ", "Mentorin aus dem Ehrenamt"),
+                                   ("FAEHIGKEIT", "Handwerklich geschickt")), k=2):
+        out.append(Resource(assessment_id=assessment.id, resource_type=rtype, description=text))
+    if order.index(phase) < 3:
+        return out
+    closed = phase == "ABGESCHLOSSEN"
+    goals: list[Goal] = []
+    tasks: list[Task] = []
+    for need, (area, _text, _view, statement, task_plan, _offer) in zip(needs, plans):
+        if not statement:
+            continue
+        g_start = day_between(assessment.date, min(end, assessment.date + dt.timedelta(days=30)))
+        status = "VEREINBART" if order.index(phase) >= 3 else "ENTWURF"
+        achievement = None
+        if closed:
+            status = rng.choice(("ERREICHT", "ERREICHT", "TEILWEISE_ERREICHT", "NICHT_ERREICHT"))
+            achievement = {"ERREICHT": 100, "TEILWEISE_ERREICHT": rng.choice((40, 60, 80)), "NICHT_ERREICHT": 0}[status]
+        elif order.index(phase) >= 4:
+            status = rng.choice(("VEREINBART", "IN_ARBEIT", "IN_ARBEIT"))
+        goal = Goal(id=uuid7_str(), case_id=case.id, need_area=area, need_id=need.id, statement=statement,
+                    level="HANDLUNGSZIEL", start_on=g_start, target_on=g_start + dt.timedelta(days=rng.choice((120, 180, 270))),
+                    review_on=None if closed else ref + dt.timedelta(days=rng.randint(-10, 60)), status=status,
+                    achievement=achievement)
+        goals.append(goal)
+        out.append(goal)
+        for text, who in task_plan:
+            due = g_start + dt.timedelta(days=rng.randint(7, 60))
+            done = due <= ref and rng.random() < 0.7 or closed
+            tasks.append(Task(id=uuid7_str(), case_id=case.id, goal_id=goal.id, description=text, responsible=who,
+                              due_on=due, done_on=min(due, end) if done else None, status="ERLEDIGT" if done else "OFFEN"))
+    out.extend(tasks)
+    if goals:
+        out.append(Agreement(case_id=case.id, date=goals[0].start_on or start, goals_json=json.dumps([g.id for g in goals]),
+                             tasks_json=json.dumps([t.id for t in tasks]), signed_by_client=True, signed_by_worker=True,
+                             language="de", place="Rheine"))
+    if phase not in _LATER or not goals:
+        return out
+    chain = ServiceChain(id=uuid7_str(), case_id=case.id, title="Weg in Ausbildung und Arbeit", goal=goals[0].statement,
+                         goal_id=goals[0].id, start_on=goals[0].start_on, coordinator="Teilhabemanagement")
+    out.append(chain)
+    position = 0
+    for goal, (_area, _text, _view, _statement, _tasks, offer_name) in zip(goals, [p for p in plans if p[3]]):
+        if offer_name is None or f"offer:{offer_name}" not in ids:
+            continue
+        partner_key = _OFFER_PARTNER[offer_name]
+        partner = ids[partner_key]
+        categories = sorted(RELEASE_CATEGORIES.get(partner_key, ("STAMMDATEN",))[:2])
+        on = day_between(goal.start_on or start, min(end, (goal.start_on or start) + dt.timedelta(days=40)))
+        consent = next((c for c in consents if c.partner_id == partner and c.given_on <= on and c.revoked_on is None
+                        and (c.valid_until is None or c.valid_until >= on)
+                        and set(categories) <= set(json.loads(c.categories_json))), None)
+        if consent is None:
+            consent = Consent(id=uuid7_str(), client_id=client_id, consent_type="SCHWEIGEPFLICHTENTBINDUNG",
+                              partner_id=partner, purpose=PURPOSE.get(partner_key, "Vermittlung"),
+                              categories_json=json.dumps(categories), form="SCHRIFTLICH", given_on=on, info_sheet_on=on)
+            consents.append(consent)
+            out.append(consent)
+        position += 1
+        if closed:
+            status = rng.choice(("ABGESCHLOSSEN_ERFOLGREICH", "ABGESCHLOSSEN_ERFOLGREICH", "ABGEBROCHEN"))
+        else:
+            status = rng.choice(("ANGEFRAGT", "ZUGESAGT", "WARTELISTE", "BEGONNEN", "BEGONNEN"))
+        since = day_between(on, end)
+        out.append(Referral(chain_id=chain.id, position=position, offer_id=ids[f"offer:{offer_name}"], partner_id=partner,
+                            passes_data=True, categories_json=json.dumps(categories), consent_id=consent.id,
+                            referred_on=on, accepted_on=since if status not in ("ANGEFRAGT", "WARTELISTE") else None,
+                            start_on=since if status in ("BEGONNEN", "ABGESCHLOSSEN_ERFOLGREICH", "ABGEBROCHEN") else None,
+                            actual_end_on=end if closed else None, status=status, status_since=since,
+                            feedback="Teilnahme bestätigt." if status == "BEGONNEN" else "",
+                            funding_component="GK_B1" if "Coaching" in offer_name else "REGELANGEBOT"))
+        out.append(Disclosure(client_id=client_id, on=on, partner_id=partner, legal_basis="EINWILLIGUNG",
+                              consent_id=consent.id, categories_json=json.dumps(categories), documents_json="[]",
+                              channel="TELEFON", what=f"Vermittlungsanfrage: {offer_name}",
+                              content_hash=f"{rng.getrandbits(256):064x}"))
     return out

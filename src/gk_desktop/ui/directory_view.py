@@ -299,11 +299,9 @@ def partner_html(row: dict[str, Any], offer_names: list[str]) -> str:
 
 
 def _selected(table: QTableView, model: RecordTableModel) -> dict[str, Any] | None:
+    """The selected row (only a visibly selected one: Del must not hit a mere focus frame)."""
     rows = table.selectionModel().selectedRows()
-    if rows:
-        return model.row_at(rows[0].row())
-    index = table.currentIndex()
-    return model.row_at(index.row()) if index.isValid() else None
+    return model.row_at(rows[0].row()) if rows and 0 <= rows[0].row() < model.rowCount() else None
 
 
 def _select_id(table: QTableView, model: RecordTableModel, wanted: str | None) -> bool:
