@@ -16,7 +16,7 @@ from gk_desktop.errors import InputRejectedError
 from gk_desktop.i18n import _, ngettext
 from gk_desktop.services import offers
 from gk_desktop.ui import ops
-from gk_desktop.ui.directory_view import DirectoryView, age_text, offer_html, offer_matches, split_codes
+from gk_desktop.ui.directory_view import DirectoryView, age_text, offer_html, offer_matches, select_row, split_codes
 
 TIMEOUT = 5000
 
@@ -86,7 +86,7 @@ def _names(view: DirectoryView) -> list[str]:
 def _select(view: DirectoryView, name: str) -> None:
     for i in range(view.offers_model.rowCount()):
         if view.offers_model.row_at(i)["name"] == name:
-            view.offers_table.selectRow(i)
+            select_row(view.offers_table, i)
             return
     raise AssertionError(name)
 
@@ -95,7 +95,7 @@ def _select_partner(view: DirectoryView, name: str) -> dict:
     view.tabs.setCurrentIndex(view.PARTNERS_TAB)
     for i in range(view.partners_model.rowCount()):
         if view.partners_model.row_at(i)["name"] == name:
-            view.partners_table.selectRow(i)
+            select_row(view.partners_table, i)
             return view.partners_model.row_at(i)
     raise AssertionError(name)
 
@@ -484,7 +484,7 @@ def test_partner_with_contact_persons(qtbot, view, open_vault, confirm, qtmodelt
 
     # Change it (Enter on its row), then a second one, then delete the first.
     view.contacts_table.setFocus()
-    view.contacts_table.selectRow(0)
+    select_row(view.contacts_table, 0)
     qtbot.keyClick(view.contacts_table, Qt.Key.Key_Return)
     view.dialog.widgets["phone"].setText("05971 999")
     _save(qtbot, view)
@@ -494,7 +494,7 @@ def test_partner_with_contact_persons(qtbot, view, open_vault, confirm, qtmodelt
     _type(view.dialog.widgets["name"], "Jonas Weber")
     _save(qtbot, view)
     assert view.contacts_model.rowCount() == 2
-    view.contacts_table.selectRow([view.contacts_model.row_at(i)["name"] for i in range(2)].index("Ayşe Doğan"))
+    select_row(view.contacts_table, [view.contacts_model.row_at(i)["name"] for i in range(2)].index("Ayşe Doğan"))
     with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
         view.delete_contact_button.click()
     assert [c["name"] for c in _partner(open_vault, partner.id).contacts] == ["Jonas Weber"]
@@ -630,7 +630,6 @@ def test_clear_forgets_everything(qtbot, view, open_vault) -> None:
     view.tabs.setCurrentIndex(view.OFFERS_TAB)
     view.search.setText("kurs")
     _select(view, "Berufssprachkurs B1")
-    print("DBG", _names(view), view.offers_table.selectionModel().selectedRows(), view.edit_offer_button.isEnabled(), view.dialog, view._vault)
     view.edit_offer_button.click()
     dialog = view.dialog
     assert dialog is not None

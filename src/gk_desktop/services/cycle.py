@@ -582,7 +582,7 @@ class Missing:
     text: str
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -751,7 +751,7 @@ def close_case(vault: Any, case_id: str, data: Any, *, retention_years: int = DE
         case.destination = values["destination"]
         case.evaluation = values["evaluation"].strip()
         case.phase = "ABGESCHLOSSEN"
-        case.retention_until = _add_years(closed_on, retention_years)
+        case.retention_until = add_years(closed_on, retention_years)
         vault.record_event("update", session=s, source=source, target_table="case", target_id=case.id)
         s.commit()
         return record_json(case)

@@ -82,6 +82,7 @@ from gk_desktop.storage.models import (
     Task,
     WorkRecord,
 )
+from gk_desktop.services.cycle import add_years
 from gk_desktop.storage.seed import DEFAULT_PROGRAMME_KEY, programme_id
 
 T = TypeVar("T")
@@ -1693,7 +1694,7 @@ class _ClientMaker:
                 funding_programme_id=self.programme, next_review_on=review, closed_on=closed_on,
                 closure_reason=reason.value if reason else None, destination=destination.value if destination else None,
                 evaluation=evaluation,
-                retention_until=_add_years_demo(closed_on, 3) if closed_on is not None else None))
+                retention_until=add_years(closed_on, 3) if closed_on is not None else None))
             n_contacts += self._contacts(case_id, ph, ct, first_on, closed_on, reason, route)
         return len(plans), n_contacts, plans[0][2]
 
@@ -1772,14 +1773,6 @@ _EFFORT_TEXTS: dict[IdentityAction, tuple[tuple[str, str], ...]] = {
         ("Anfrage beim Generalkonsulat per E-Mail, noch keine Antwort.", "E-Mail (Ausdruck)"),
         ("Beratung zu Wegen der Identitätsklärung bei der Verfahrensberatung.", "")),
 }
-
-
-def _add_years_demo(day: dt.date, years: int) -> dt.date:
-    """The retention date of a closed case (the default policy: three years; 29 February → 28)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _now_utc() -> dt.datetime:

@@ -19,9 +19,10 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -304,19 +305,27 @@ def _selected(table: QTableView, model: RecordTableModel) -> dict[str, Any] | No
     return model.row_at(rows[0].row()) if rows and 0 <= rows[0].row() < model.rowCount() else None
 
 
+def select_row(table: QTableView, row: int) -> None:
+    """Select one row whatever keys are held (QTableView.selectRow toggles while Ctrl is down)."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(index)
+
+
 def _select_id(table: QTableView, model: RecordTableModel, wanted: str | None) -> bool:
     if wanted is None:
         return False
     for i in range(model.rowCount()):
         if model.row_at(i).get("id") == wanted:
-            table.selectRow(i)
-            table.scrollTo(model.index(i, 0))
+            select_row(table, i)
             return True
     return False
 
 
 def _fit_columns(table: QTableView, stretch: int, widths: dict[int, int]) -> None:
     """One column takes the room left (long names elide there); the others keep their width."""
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -636,7 +645,7 @@ class DirectoryView(QWidget):
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier and self.offers_model.rowCount():
             self.offers_table.setFocus()
             if _selected(self.offers_table, self.offers_model) is None:
-                self.offers_table.selectRow(0)
+                select_row(self.offers_table, 0)
             return True
         return super().eventFilter(watched, event)
 
