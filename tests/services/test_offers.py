@@ -188,3 +188,19 @@ def test_age_band_property(age: int, lo: int | None, hi: int | None) -> None:
                                foreign_qualification=False)
     fits = offers.eligibility(row, facts, TODAY).fits
     assert fits == ((lo is None or age >= lo) and (hi is None or age <= hi))
+
+
+def test_offers_for_a_need_follow_the_category_need_areas(open_vault) -> None:
+    from gk_desktop.services import cycle
+
+    code = clients.add_client(open_vault, {"first_name": "A", "last_name": "B", "birth_date": "2003-05-06",
+                                           "residence_status": "DULDUNG_60A"}).case_code
+    cycle.add_assessment(open_vault, code, {"date": "2026-11-01", "needs": [{"need_area": "SPRACHE"}]})
+    need = cycle.case_json(open_vault, code)["needs"][0]["id"]
+    offers.save_offer(open_vault, {"name": "Berufssprachkurs", "category": "SPRACHE_BAMF", "age_min": 18})
+    offers.save_offer(open_vault, {"name": "Sprachcafé", "category": "SPRACHE_SONSTIGE", "age_max": 20})
+    offers.save_offer(open_vault, {"name": "Coaching", "category": "GK_B1_COACHING"})
+    found = {e.offer.name: e for e in offers.offers_for_need(open_vault, need)}
+    assert set(found) == {"Berufssprachkurs", "Sprachcafé"}
+    assert found["Berufssprachkurs"].fits and not found["Sprachcafé"].fits
+    assert "SPRACHE_BAMF" in offers.categories_for_need_area(open_vault, "SPRACHE")

@@ -615,3 +615,24 @@ def matching_offers(vault: Any, client_id: str, on: dt.date | None = None,
     results = [eligibility(o, facts, on) for o in offers]
     results.sort(key=lambda e: (not e.fits, e.offer.category, fold(e.offer.name)))
     return results
+
+
+def categories_for_need_area(vault: Any, need_area: str) -> list[str]:
+    """The offer categories whose offers serve ``need_area`` (seeded, editable data)."""
+    with vault.session() as s:
+        return sorted(key for key, areas in s.execute(select(M.OfferCategoryRow.key, M.OfferCategoryRow.need_areas_json))
+                      if need_area in json.loads(areas or "[]"))
+
+
+def offers_for_need(vault: Any, need_id: str, on: dt.date | None = None) -> list[Eligibility]:
+    """"Passende Angebote" from a need: offers of a category that serves its need area, checked
+    against the client's age, status, German level and qualification, with the reason for each
+    one left out."""
+    with vault.session() as s:
+        need = s.get(M.Need, need_id)
+        if need is None:
+            raise NotFoundError(_("No such record."))
+        assessment = s.get(M.Assessment, need.assessment_id)
+        client_id = s.execute(select(M.Case.client_id).where(M.Case.id == assessment.case_id)).scalar_one()
+        area = need.need_area
+    return matching_offers(vault, client_id, on, categories_for_need_area(vault, area))
