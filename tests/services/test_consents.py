@@ -173,3 +173,29 @@ def test_status_is_valid_exactly_inside_the_window(given_off, valid, revoked, on
     state = consents.status_on(given_on, valid_until, revoked_on, on)
     inside = given_on <= on and (valid_until is None or on <= valid_until) and (revoked_on is None or on < revoked_on)
     assert (state == consents.GUELTIG) == inside
+
+
+def test_a_consent_data_went_out_on_keeps_its_substance(setup) -> None:
+    vault, code, cid, school = setup
+    consent = _release(vault, code, school, ["STAMMDATEN"])
+    consents.record_disclosure(vault, code, {"on": "2026-11-25", "partner_id": school, "categories": ["STAMMDATEN"]})
+    other = offers.save_partner(vault, {"name": "VHS", "partner_type": "BILDUNGSTRAEGER"})
+    for change in ({"partner_id": other}, {"categories": ["STAMMDATEN", "GESUNDHEIT"]}, {"given_on": "2026-09-01"}):
+        with pytest.raises(InputRejectedError):
+            consents.update_consent(vault, consent, change)
+    consents.update_consent(vault, consent, {"note": "Original in der Papierakte"})
+    with pytest.raises(InputRejectedError):
+        consents.add_consent(vault, code, {"consent_type": "VERARBEITUNG_FALLAKTE", "given_on": "2026-11-01",
+                                           "info_sheet_on": "2026-12-01"})
+
+
+def test_deleting_a_consents_signed_scan_unlinks_it(setup) -> None:
+    from gk_desktop.services import documents
+
+    vault, code, cid, school = setup
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    doc = documents.add_document(vault, code, "einwilligung.pdf", pdf, {"type": "EINWILLIGUNG"})
+    consent = _release(vault, code, school, ["STAMMDATEN"], document_id=doc.id)
+    assert documents.get_document(vault, doc.id).used_by == ("consent",)
+    assert documents.delete_document(vault, doc.id) == 1
+    assert consents.list_consents(vault, cid)[0].document_id is None and consents.list_consents(vault, cid)[0].id == consent

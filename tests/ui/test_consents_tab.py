@@ -253,6 +253,13 @@ def test_a_disclosure_resting_on_a_consent_is_listed_and_named_where_it_is_used(
     tab.consents_table.selectRow(0)
     assert tab.used_in.text().startswith(_("Used in:"))
     assert "25.11.2026 · Berufskolleg Rheine · Übergabebogen" in tab.used_in.text()
+    # Changing a consent that carries a disclosure: the form says so.
+    tab.edit_selected()
+    intro = ngettext("It is the legal basis of {n} disclosure: correct only what was recorded wrongly.",
+                     "It is the legal basis of {n} disclosures: correct only what was recorded wrongly.", 1).format(n=1)
+    assert any(intro in label.text() for label in tab.dialog.findChildren(type(tab.note)))
+    tab.dialog.reject()
+    assert tab.dialog is None
     # Append-only: there is nothing to change or delete a disclosure with.
     buttons = {b for b in tab.findChildren(QPushButton) if b.window() is tab}
     assert buttons == {tab.add_button, tab.edit_button, tab.revoke_button, tab.disclose_button}
@@ -346,6 +353,10 @@ def test_a_late_answer_for_another_client_is_dropped(qtbot, env) -> None:
     assert tab.client_id == other.id and tab.consents.rowCount() == 0
 
 
+def _fitting(n: int, m: int) -> str:
+    return ngettext("Fitting: {n} of {m} offer", "Fitting: {n} of {m} offers", m).format(n=n, m=m)
+
+
 def test_matching_offers_fitting_first_with_reasons(qtbot, env) -> None:
     vault = env.vault
     fits = offers.save_offer(vault, {"name": "Ausbildungsvorbereitung", "category": "GK_B4_VORBEREITUNG",
@@ -368,7 +379,7 @@ def test_matching_offers_fitting_first_with_reasons(qtbot, env) -> None:
     assert remarks["Internationale Förderklasse <b>IFK</b>"] == _("up to age {max}; the client is {age}").format(
         max=20, age=23)
     assert remarks["Sprachcafé"] == _("ended on {date}").format(date="24.11.2026")
-    assert dialog.count.text() == ngettext("Fitting: {n} of {m} offer", "Fitting: {n} of {m} offers", 3).format(n=1, m=3)
+    assert dialog.count.text() == _fitting(1, 3)
     # The details of the selected offer: every value escaped; no word of entitlement.
     dialog.table.selectRow(1)
     shown = dialog.detail.toHtml()
@@ -380,7 +391,7 @@ def test_matching_offers_fitting_first_with_reasons(qtbot, env) -> None:
     # Filter by category.
     dialog.category.setCurrentIndex(dialog.category.findData("SCHULE"))
     assert m.rowCount() == 1 and m.row_at(0)["category"] == "SCHULE"
-    assert dialog.count.text() == ngettext("Fitting: {n} of {m} offer", "Fitting: {n} of {m} offers", 1).format(n=0, m=1)
+    assert dialog.count.text() == _fitting(0, 1)
     dialog.category.setCurrentIndex(dialog.category.findData("JOBCENTER"))
     assert m.rowCount() == 0 and dialog.count.text() == _("No offers in this category.")
     dialog.category.setCurrentIndex(0)

@@ -214,9 +214,10 @@ def parse_consent(data: Any, problems: Problems, *, partial: bool, current: dict
         problems.add("partner_id", _("this consent names a recipient: choose the partner"))
     if merged.get("consent_type") in NEEDS_RECIPIENT and json.loads(merged.get("categories_json") or "[]") == []:
         problems.add("categories", _("name the categories of data it covers"))
-    given_on = values.get("given_on")
-    if isinstance(given_on, dt.date) and given_on > on:
-        problems.add("given_on", _("lies in the future"))
+    for key in ("given_on", "info_sheet_on"):
+        day = values.get(key)
+        if isinstance(day, dt.date) and day > on:
+            problems.add(key, _("lies in the future"))
     a, b = merged.get("given_on"), merged.get("valid_until")
     if isinstance(a, dt.date) and isinstance(b, dt.date) and b < a:
         problems.add("valid_until", _("lies before {field}").format(field="given_on"))
@@ -261,6 +262,12 @@ def update_consent(vault: Any, consent_id: str, data: Any, *, source: str = "cli
         current = {c.key: getattr(consent, c.key) for c in M.Consent.__table__.columns}
         values = parse_consent(data, problems, partial=True, current=current)
         _check_refs(s, consent.client_id, values, problems)
+        used = s.execute(select(M.Disclosure.id).where(M.Disclosure.consent_id == consent.id).limit(1)).first()
+        if used is not None:
+            for key in ("consent_type", "partner_id", "categories_json", "given_on"):
+                if key in values and values[key] != current[key]:
+                    problems.add(key.removesuffix("_json"), _(
+                        "data were passed on the strength of this consent; it stays as it was (record a new one)"))
         problems.raise_if_any()
         for k, v in values.items():
             if getattr(consent, k) != v:

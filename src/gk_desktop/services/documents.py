@@ -43,7 +43,8 @@ KIND_LABEL = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 # Columns the service fills itself.
 COMPUTED = frozenset({"case_id", "sha256", "mime", "size"})
 # Records that can point at a document as their evidence (the signed scan, the certificate …).
-REFERRING_MODELS: tuple[type, ...] = (M.IdentityEffort, M.EducationRecord, M.LanguageCertificate, M.WorkRecord)
+REFERRING_MODELS: tuple[type, ...] = (M.IdentityEffort, M.EducationRecord, M.LanguageCertificate, M.WorkRecord,
+                                      M.Consent, M.Agreement)
 
 
 @dataclass(frozen=True, slots=True)

@@ -541,6 +541,13 @@ class CaseView(QWidget):
         self.documents_tab.changed.connect(self._documents_changed)
         self.documents_index = self.tabs.addTab(self.documents_tab, _("&Documents"))
 
+        # Einwilligungen und Übermittlungen
+        from gk_desktop.ui.consents_tab import ConsentsTab
+
+        self.consents_tab = ConsentsTab(vault, self)
+        self.consents_tab.changed.connect(self.changed)
+        self.consents_index = self.tabs.addTab(self.consents_tab, _("Co&nsents"))
+
         # Verlauf: the last change of every field, from the sync stamps
         self.history = RecordTableModel([
             Column(N_("When"), lambda r: r["when"]),
@@ -568,10 +575,16 @@ class CaseView(QWidget):
             shortcut = QShortcut(key, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.back)
+        self.matching_dialog: Any = None
+        self.matching_button = QPushButton(_("&Matching offers …"))
+        self.matching_button.setToolTip(_("Offers of the directory that fit the client's age, residence status, "
+                                          "German and school-leaving certificate, and why the others do not"))
+        self.matching_button.clicked.connect(self.show_matching_offers)
+        top.insertWidget(2, self.matching_button)
         self.copy_code_button = QPushButton(_("Copy &case code"))
         self.copy_code_button.setToolTip(_("Copy the case code (Ctrl+Shift+C); the clipboard is cleared after 15 seconds"))
         self.copy_code_button.clicked.connect(self.copy_case_code)
-        top.insertWidget(2, self.copy_code_button)
+        top.insertWidget(3, self.copy_code_button)
         copy_key = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
         copy_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         copy_key.activated.connect(self.copy_case_code)
@@ -645,6 +658,10 @@ class CaseView(QWidget):
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
         self.documents_tab.set_documents(c["case_code"], shown.get("documents", []))
+        if self.consents_tab.client_id != c["id"] or self.consents_tab.case_code != c["case_code"]:
+            self.consents_tab.set_client(c["case_code"], c["id"])
+        else:
+            self.consents_tab.reload()
         n_docs = len(shown.get("documents", []))
         self.tabs.setTabText(self.documents_index, _("&Documents") + (f" ({n_docs})" if n_docs else ""))
         self.variants.set_rows(c["name_variants"])
@@ -870,6 +887,16 @@ class CaseView(QWidget):
             return
         self._save_list("residence_periods", [p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
 
+    def show_matching_offers(self) -> None:
+        from gk_desktop.ui.matching_dialog import MatchingDialog
+
+        if self._vault is None or self.client_id is None:
+            return
+        if self.matching_dialog is not None:
+            self.matching_dialog.close()
+        self.matching_dialog = MatchingDialog(self._vault, self.client_id, self)
+        self.matching_dialog.open()
+
     def _documents_changed(self) -> None:
         self.reload()
         self.changed.emit()
@@ -920,3 +947,8 @@ class CaseView(QWidget):
         self.identity_label.clear()
         self.interview_text.clear()
         self.documents_tab.clear()
+        self.consents_tab.clear()
+        if self.matching_dialog is not None:
+            self.matching_dialog.clear()
+            self.matching_dialog.close()
+            self.matching_dialog = None

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop import labels
-from gk_desktop.i18n import N_, _
+from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.record_editor import FieldSpec, RecordDialog
 from gk_desktop.ui.widgets import format_date
@@ -370,7 +370,8 @@ class ConsentsTab(QWidget):
         disclosure_buttons = QHBoxLayout()
         disclosure_buttons.addWidget(self.disclose_button)
         disclosure_buttons.addStretch(1)
-        disclosure_note = QLabel(_("Every passing of data is kept as it was recorded; it cannot be changed or deleted."))
+        disclosure_note = QLabel(_("Every passing of data is kept as it was recorded; it cannot be changed or "
+                                   "deleted."))
         disclosure_note.setWordWrap(True)
 
         self.status = QLabel()
@@ -617,10 +618,15 @@ class ConsentsTab(QWidget):
         parse_consent(self._consent_data(values), problems, partial=False)
         return field_problems(problems.items, CONSENT_FIELDS)
 
-    def add_consent(self) -> None:
+    def add_consent(self, prefill: dict[str, Any] | None = None) -> None:
+        """Open the form for a new consent; ``prefill`` (recipient, categories, purpose …) comes
+        from a referral that waits for it."""
         if self._vault is None or self.case_code is None or self.dialog is not None:
             return
-        self._consent_dialog(None, {"form": "SCHRIFTLICH", "language": "de", "given_on": _today().isoformat()})
+        values = {"form": "SCHRIFTLICH", "language": "de", "given_on": _today().isoformat()}
+        if prefill:
+            values.update({"consent_type": "SCHWEIGEPFLICHTENTBINDUNG", **prefill})
+        self._consent_dialog(None, values)
 
     def edit_selected(self) -> None:
         row = self._current_row()
@@ -637,6 +643,11 @@ class ConsentsTab(QWidget):
         vault, code = self._vault, self.case_code
         intro = _("A release from confidentiality names its recipient, its purpose and the categories of data it "
                   "covers. Record each consent on its own.")
+        used = len((current or {}).get("used_in") or ())
+        if used:
+            intro += "\n" + ngettext(
+                "It is the legal basis of {n} disclosure: correct only what was recorded wrongly.",
+                "It is the legal basis of {n} disclosures: correct only what was recorded wrongly.", used).format(n=used)
 
         def save(data: dict[str, Any]) -> None:
             data = self._consent_data(data)
@@ -735,7 +746,8 @@ class ConsentsTab(QWidget):
                     return  # cancelled meanwhile
                 if kind == "refused":
                     button = self.add_button.text().replace("&", "")
-                    dialog.refuse(text + "\n" + _("Record the consent first (button “{button}”).").format(button=button))
+                    hint = _("Record the consent first (button “{button}”).").format(button=button)
+                    dialog.refuse(text + "\n" + hint)
                 else:
                     self._written(dialog, data, _("Disclosure recorded."))
 

@@ -41,6 +41,7 @@ FIELD_LABELS = {
 USED_BY = {
     "identity_effort": N_("identity and passport efforts"), "education_record": N_("school and education"),
     "language_certificate": N_("language certificates"), "work_record": N_("training and work"),
+    "consent": N_("consents"), "agreement": N_("goal agreements"),
 }
 
 
