@@ -213,3 +213,24 @@ def test_short_advice_is_proposed_for_closing(open_vault) -> None:
 def test_retention_is_whole_years_later(day: dt.date, years: int) -> None:
     later = cycle.add_years(day, years)
     assert later.year == day.year + years and later.month == day.month and later.day in (day.day, 28)
+
+
+def test_a_sent_referral_stays_on_record(case) -> None:
+    v, code, case_id, school, offer = case
+    _release(v, code, school, ["STAMMDATEN", "SCHULE_ZEUGNISSE"])
+    referral = _referral(v, code, offer)
+    cycle.set_referral_status(v, referral, "ANGEFRAGT")
+    cycle.set_referral_status(v, referral, "ABGELEHNT_KLIENT")
+    with pytest.raises(InputRejectedError):
+        cycle.delete_record(v, "referral", referral)
+    for change in ({"passes_data": False}, {"categories": ["STAMMDATEN"]}):
+        with pytest.raises(InputRejectedError):
+            cycle.update_referral(v, referral, change)
+    cycle.update_referral(v, referral, {"feedback": "Klient hat abgesagt."})
+    # A referral without a recipient cannot pass data; explicit null start dates become today.
+    chain = cycle.add_chain(v, code, {"title": "Ohne Träger", "start_on": None})
+    assert cycle.case_json(v, code)["service_chains"][-1]["start_on"] == "2026-11-25"
+    lonely = offers.save_offer(v, {"name": "ohne Träger", "category": "SONSTIGE"})
+    r = cycle.add_referral(v, chain, {"offer_id": lonely})
+    with pytest.raises(InputRejectedError):
+        cycle.set_referral_status(v, r, "ANGEFRAGT")

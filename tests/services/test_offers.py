@@ -204,3 +204,24 @@ def test_offers_for_a_need_follow_the_category_need_areas(open_vault) -> None:
     assert set(found) == {"Berufssprachkurs", "Sprachcafé"}
     assert found["Berufssprachkurs"].fits and not found["Sprachcafé"].fits
     assert "SPRACHE_BAMF" in offers.categories_for_need_area(open_vault, "SPRACHE")
+
+
+def test_csv_rows_are_numbered_as_in_the_file_and_formulas_are_guarded(open_vault) -> None:
+    data = "name;category\r\nA;SCHULE\r\n\r\nB;KINO\r\n".encode("utf-8")
+    with pytest.raises(InputRejectedError) as err:
+        offers.import_csv(open_vault, data)
+    assert "row 4: category" in err.value.message
+    offers.save_offer(open_vault, {"name": "=HYPERLINK(\"x\")", "category": "SCHULE", "cost": "-5 €"})
+    exported = offers.export_csv(open_vault)
+    assert b"'=HYPERLINK" in exported and b";'-5" in exported
+    assert offers.import_csv(open_vault, exported) == offers.ImportResult(0, 0, 0)  # read back unchanged
+
+
+def test_partial_offer_update_checks_against_the_stored_values(open_vault) -> None:
+    oid = offers.save_offer(open_vault, {"name": "x", "category": "SCHULE", "age_min": 18, "runs_from": "2026-09-01"})
+    for change in ({"age_max": 16}, {"runs_until": "2026-08-01"}):
+        with pytest.raises(InputRejectedError):
+            offers.save_offer(open_vault, change, oid)
+    pid = offers.save_partner(open_vault, {"name": "P", "phone": " ", "contacts": [{"name": "K", "email": ""}]})
+    (p,) = [p for p in offers.list_partners(open_vault) if p.id == pid]
+    assert p.phone is None and p.contacts[0]["email"] is None

@@ -268,7 +268,7 @@ def delete_record(vault: Any, table: str, record_id: str, *, source: str = "cli"
             raise InputRejectedError(_("The goal still has tasks; delete or move them first."))
         if model is M.Need and s.execute(select(M.Goal.id).where(M.Goal.need_id == record_id).limit(1)).first():
             raise InputRejectedError(_("A goal rests on this need; it cannot be deleted."))
-        if model is M.Referral and obj.status in PASSED_STATUSES:
+        if model is M.Referral and (obj.status in PASSED_STATUSES or obj.consent_id or obj.referred_on):
             raise InputRejectedError(_("Data went to the provider for this referral; it stays on record."))
         if model is M.ServiceChain and s.execute(select(M.Referral.id).where(M.Referral.chain_id == record_id).limit(1)).first():
             raise InputRejectedError(_("The service chain still has referrals."))
@@ -298,7 +298,8 @@ def add_goal(vault: Any, case_code: str, data: Any, *, case_id: str | None = Non
         case = _case(s, case_code, case_id)
         _goal_check(s, case.id)(s, None, values, problems)
         problems.raise_if_any()
-        values.setdefault("start_on", today())
+        if values.get("start_on") is None:
+            values["start_on"] = today()
         goal = M.Goal(case_id=case.id, **values)
         s.add(goal)
         s.flush()
@@ -433,7 +434,8 @@ def add_chain(vault: Any, case_code: str, data: Any, *, case_id: str | None = No
                                       or s.get(M.Goal, values["goal_id"]).case_id != case.id):
             problems.add("goal_id", _("no such goal in this case"))
             problems.raise_if_any()
-        values.setdefault("start_on", today())
+        if values.get("start_on") is None:
+            values["start_on"] = today()
         chain = M.ServiceChain(case_id=case.id, **values)
         s.add(chain)
         s.flush()
@@ -495,9 +497,11 @@ def update_referral(vault: Any, referral_id: str, data: Any, *, source: str = "c
 
     def check(s: Any, obj: Any, merged: dict[str, Any], problems: Problems) -> None:
         _referral_check(s, obj, merged, problems)
-        if obj.status in PASSED_STATUSES and (merged.get("partner_id") != obj.partner_id
-                                              or merged.get("categories_json") != obj.categories_json):
-            problems.add("partner_id", _("data went to this recipient already; make a new referral for another"))
+        if obj.consent_id or obj.status in PASSED_STATUSES:
+            for key in ("partner_id", "categories_json", "passes_data", "offer_id"):
+                if merged.get(key) != getattr(obj, key):
+                    problems.add(key.removesuffix("_json"), _(
+                        "the referral was sent; what went to whom stays on record (make a new referral)"))
     _save_child(vault, M.Referral, referral_id, data, source=source, check=check)
 
 
@@ -532,6 +536,8 @@ def set_referral_status(vault: Any, referral_id: str, status: str, *, on: dt.dat
             return _as_json(referral)
         first_passing = status in PASSED_STATUSES and referral.consent_id is None and referral.passes_data \
             and referral.status not in PASSED_STATUSES
+        if first_passing and referral.partner_id is None:
+            raise InputRejectedError(_("The referral names no recipient: choose the offer's provider or a partner first."))
         if first_passing:
             answer = referral_gate(s, referral, on)
             if answer is not None and not answer.allowed:

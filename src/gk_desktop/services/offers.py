@@ -50,6 +50,7 @@ CSV_COLUMNS = (
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_CSV_ROWS = 10_000
 LEVEL_RANK = {level.value: i for i, level in enumerate(CERTIFICATE_LEVELS)}
+CERTIFICATE_RANKS = frozenset(LEVEL_RANK)  # what an offer may require (A1–C2)
 LEVEL_RANK["MUTTERSPRACHE"] = len(CERTIFICATE_LEVELS)
 # School qualifications in order; BERUFSABSCHLUSS ranks above every school leaving certificate,
 # a foreign one is not ranked (to clarify: recognition).
@@ -163,6 +164,9 @@ def _parse_partner(data: Any, problems: Problems, *, partial: bool) -> tuple[dic
     if not isinstance(data, dict):
         raise InputRejectedError(_("The input must be one JSON object. Nothing was changed."))
     values = parse_record(M.Partner, data, "", problems, partial=partial, ignore=PARTNER_CONTACT_KEYS | {"id"})
+    for key in ("phone", "email"):
+        if isinstance(values.get(key), str) and not values[key].strip():
+            values[key] = None
     if "partner_type" in values and values["partner_type"] not in PartnerType.__members__:
         problems.add("partner_type", _("unknown value; allowed: {values}").format(values=", ".join(PartnerType.__members__)))
     contacts = None
@@ -175,6 +179,9 @@ def _parse_partner(data: Any, problems: Problems, *, partial: bool) -> tuple[dic
             for i, item in enumerate(raw):
                 c = parse_record(M.PartnerContact, item, f"contacts[{i}]", problems, skip=frozenset({"partner_id"}),
                                  ignore=frozenset({"id"}))
+                for key in ("phone", "email", "secure_channel"):
+                    if isinstance(c.get(key), str) and not c[key].strip():
+                        c[key] = None
                 channel = c.get("secure_channel")
                 if channel is not None and channel not in SecureChannel.__members__:
                     problems.add(f"contacts[{i}].secure_channel", _("unknown value; allowed: {values}").format(
@@ -313,7 +320,7 @@ def parse_offer(data: dict[str, Any], problems: Problems, *, partial: bool = Fal
     if isinstance(a, int) and isinstance(b, int) and b < a:
         problems.add(sub("age_max"), _("lies below {field}").format(field="age_min"))
     level = values.get("min_language_level")
-    if level is not None and level.upper() not in LEVEL_RANK:
+    if level is not None and level.upper() not in CERTIFICATE_RANKS:
         problems.add(sub("min_language_level"), _("a level is one of A1, A2, B1, B2, C1, C2"))
     elif level is not None:
         values["min_language_level"] = level.upper()
@@ -371,6 +378,13 @@ def save_offer(vault: Any, data: Any, offer_id: str | None = None, *, source: st
             offer = s.get(M.Offer, offer_id)
             if offer is None:
                 raise NotFoundError(_("No offer with this id."))
+            merged = {c.key: getattr(offer, c.key) for c in M.Offer.__table__.columns} | values
+            for lo, hi, field in (("age_min", "age_max", "age_min"), ("runs_from", "runs_until", "runs_from")):
+                a, b = merged.get(lo), merged.get(hi)
+                if a is not None and b is not None and b < a:
+                    problems.add(hi, _("lies before {field}").format(field=field) if lo == "runs_from"
+                                 else _("lies below {field}").format(field=field))
+            problems.raise_if_any()
             for k, v in values.items():
                 if getattr(offer, k) != v:
                     setattr(offer, k, v)
@@ -405,11 +419,11 @@ def export_csv(vault: Any) -> bytes:
             if value is None:
                 out.append("")
             elif isinstance(value, tuple):
-                out.append(LIST_SEPARATOR.join(value))
+                out.append(_guard(LIST_SEPARATOR.join(value)))
             elif isinstance(value, dt.date):
                 out.append(value.isoformat())
             else:
-                out.append(str(value))
+                out.append(_guard(str(value)))
         writer.writerow(out)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -452,11 +466,25 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
     if len(body) > MAX_CSV_ROWS:
         raise InputRejectedError(_("The file has more than {n} rows. Nothing was changed.").format(n=MAX_CSV_ROWS))
     out = []
-    for r in rows[1:]:
+    for line, r in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in r):
             continue
-        out.append({h: (r[i] if i < len(r) else "") for i, h in enumerate(header)} | {"__cells__": str(len(r))})
+        out.append({h: _unguard(r[i]) if i < len(r) else "" for i, h in enumerate(header)}
+                   | {"__cells__": str(len(r)), "__line__": str(line)})
     return out
+
+
+# Cells a spreadsheet would run as a formula are written with a leading apostrophe (and read back
+# without it), so an exported list is safe to open in Excel or LibreOffice.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _guard(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _unguard(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] in _FORMULA_START and text[1:2] != "" else text
 
 
 def import_csv(vault: Any, data: bytes, *, source: str = "cli") -> ImportResult:
@@ -465,14 +493,13 @@ def import_csv(vault: Any, data: bytes, *, source: str = "cli") -> ImportResult:
     provider is the partner ``partner_id`` names, else the partner called ``provider`` (a new
     partner of type SONSTIGE when there is none by that name)."""
     rows = _read_csv(data)
-    header_len = None
     problems = Problems()
-    parsed: list[tuple[str | None, dict[str, Any], str]] = []
+    parsed: list[tuple[int, str | None, dict[str, Any], str]] = []
     seen_ids: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = int(row.pop("__line__"))
         path = _("row {n}").format(n=number) + ": "
         cells = int(row.pop("__cells__"))
-        header_len = header_len or len(row)
         if cells > len(row):
             problems.add(path.rstrip(": "), _("more cells than columns"))
         offer_id = row.get("id", "").strip() or None
@@ -489,12 +516,12 @@ def import_csv(vault: Any, data: bytes, *, source: str = "cli") -> ImportResult:
         seen = len(problems.items)
         values = parse_offer({k: v for k, v in row.items() if k != "id"}, problems)
         problems.items[seen:] = [path + item for item in problems.items[seen:]]
-        parsed.append((offer_id, values, row.get("provider", "").strip()))
+        parsed.append((number, offer_id, values, row.get("provider", "").strip()))
     problems.raise_if_any()
     added = updated = partners_added = 0
     with vault.session() as s:
         by_name = {fold(name): pid for pid, name in _partner_names(s).items()}
-        for number, (offer_id, values, provider) in enumerate(parsed, start=2):
+        for number, offer_id, values, provider in parsed:
             pid = values.get("partner_id")
             if pid and s.get(M.Partner, pid) is None:
                 if not provider:

@@ -548,6 +548,15 @@ class CaseView(QWidget):
         self.consents_tab.changed.connect(self.changed)
         self.consents_index = self.tabs.addTab(self.consents_tab, _("Co&nsents"))
 
+        # Vermittlungen (service chains and referrals)
+        from gk_desktop.ui.referrals_tab import ReferralsTab
+
+        self.retention_years = 3  # the setting; the main window keeps it current
+        self.referrals_tab = ReferralsTab(vault, self)
+        self.referrals_tab.changed.connect(self._cycle_changed)
+        self.referrals_tab.consent_needed.connect(self.record_consent_for)
+        self.referrals_index = self.tabs.addTab(self.referrals_tab, _("Re&ferrals"))
+
         # Verlauf: the last change of every field, from the sync stamps
         self.history = RecordTableModel([
             Column(N_("When"), lambda r: r["when"]),
@@ -619,8 +628,11 @@ class CaseView(QWidget):
         from gk_desktop.services import history
 
         def load(_ctx: Any) -> dict[str, Any]:
+            from gk_desktop.services import cycle
+
             shown = clients.show_client(vault, case_code, source="gui")
             shown["history"] = history.client_history(vault, case_code)
+            shown["cycle"] = cycle.case_json(vault, case_code, source="gui")
             return shown
 
         Op(self, load).on_success(self._show).run()
@@ -658,6 +670,9 @@ class CaseView(QWidget):
         self.work.set_rows(c["work_records"])
         self.interviews.set_rows(shown["contacts"])
         self.documents_tab.set_documents(c["case_code"], shown.get("documents", []))
+        cyc = shown.get("cycle")
+        if cyc is not None:
+            self.referrals_tab.set_case(c["case_code"], cyc["case"]["id"], c["id"], cyc)
         if self.consents_tab.client_id != c["id"] or self.consents_tab.case_code != c["case_code"]:
             self.consents_tab.set_client(c["case_code"], c["id"])
         else:
@@ -887,6 +902,15 @@ class CaseView(QWidget):
             return
         self._save_list("residence_periods", [p for p in self.shown["client"]["residence_periods"] if p["id"] != current["id"]])
 
+    def _cycle_changed(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def record_consent_for(self, prefill: dict[str, Any]) -> None:
+        """A referral waits for a consent: open the Einwilligungen tab with the form filled in."""
+        self.tabs.setCurrentIndex(self.consents_index)
+        self.consents_tab.add_consent({k: v for k, v in prefill.items() if k in ("partner_id", "categories", "purpose")})
+
     def show_matching_offers(self) -> None:
         from gk_desktop.ui.matching_dialog import MatchingDialog
 
@@ -948,6 +972,7 @@ class CaseView(QWidget):
         self.interview_text.clear()
         self.documents_tab.clear()
         self.consents_tab.clear()
+        self.referrals_tab.clear()
         if self.matching_dialog is not None:
             self.matching_dialog.clear()
             self.matching_dialog.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -196,8 +195,12 @@ def offer_search_text(row: dict[str, Any]) -> str:
 
 
 def offer_matches(row: dict[str, Any], *, query: str = "", category: str | None = None, status: str | None = None,
-                  age: int | None = None, running_on: dt.date | None = None) -> bool:
-    """Whether an offer passes the search (``query`` folded) and the filters.
+                  age: int | None = None, running_on: dt.date | None = None,
+                  category_texts: dict[str, str] | None = None) -> bool:
+    """Whether an offer passes the search and the filters.
+
+    ``query`` (folded): every word of it occurs somewhere in the name, provider, place, target
+    group or category label ("vhs b1" finds the B1 course of the VHS).
 
     ``status``: offers open to that status (an empty status list is open to all); ``age``: offers
     whose band contains it; ``running_on``: offers without an end or ending on that day or later.
@@ -219,10 +222,18 @@ def offer_matches(row: dict[str, Any], *, query: str = "", category: str | None 
         text = row.get("_search")
         if text is None:
             text = offer_search_text(row)
-        category_text = fold(labels.label(labels.OFFER_CATEGORY, row.get("category"), ""))
-        if query not in text and query not in category_text:
+        category_text = (category_texts or {}).get(row.get("category") or "")
+        if category_text is None:
+            category_text = fold(labels.label(labels.OFFER_CATEGORY, row.get("category"), ""))
+        haystack = f"{text} {category_text}"
+        if not all(token in haystack for token in query.split()):
             return False
     return True
+
+
+def category_search_texts() -> dict[str, str]:
+    """The folded category labels in the current language (searched beside the offer's fields)."""
+    return {key: fold(labels.label(labels.OFFER_CATEGORY, key)) for key in labels.OFFER_CATEGORY}
 
 
 def _para(text: str) -> str:
@@ -273,7 +284,8 @@ def offer_html(row: dict[str, Any]) -> str:
         (_("Last verified on"), html.escape(date_text(row.get("verified_on")) or "–")),
     ]
     return (f"<h3>{html.escape(str(row.get('name') or ''))}</h3>"
-            f"<table width='100%' cellspacing='0' cellpadding='0'><tr><td width='50%' valign='top'>{_rows_html(left)}</td>"
+            "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+            f"<td width='50%' valign='top'>{_rows_html(left)}</td>"
             f"<td width='50%' valign='top'>{_rows_html(right)}</td></tr></table>")
 
 
@@ -323,14 +335,59 @@ def _select_id(table: QTableView, model: RecordTableModel, wanted: str | None) -
     return False
 
 
-def _fit_columns(table: QTableView, stretch: int, widths: dict[int, int]) -> None:
-    """One column takes the room left (long names elide there); the others keep their width."""
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    for col, width in widths.items():
-        table.setColumnWidth(col, width)
+class FitColumns(QObject):
+    """Spreads a table's width over its columns until the worker drags a column border: the
+    ``samples`` columns as wide as their header or sample text (an age band, a date), the others
+    by their ``shares`` of the rest, so that the name never shrinks to a sliver on a small screen."""
+
+    MINIMUM = 60
+
+    def __init__(self, table: QTableView, samples: dict[int, str], shares: dict[int, float]) -> None:
+        super().__init__(table)
+        self._table = table
+        self._samples = samples
+        self._shares = shares
+        self._applying = False
+        self.user_sized = False
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.sectionResized.connect(self._section_resized)
+        table.viewport().installEventFilter(self)
+
+    def _section_resized(self, *_args: Any) -> None:
+        if not self._applying:
+            self.user_sized = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize and not self.user_sized:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        table = self._table
+        model = table.model()
+        if model is None:
+            return
+        font = QFont(table.horizontalHeader().font())
+        font.setBold(True)  # the header may be drawn bold
+        header_metrics, cell_metrics = QFontMetrics(font), table.fontMetrics()
+        widths: dict[int, int] = {}
+        for col, sample in self._samples.items():
+            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            widths[col] = max(cell_metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title)) + 24
+        rest = max(0, table.viewport().width() - sum(widths.values()))
+        for col, share in self._shares.items():
+            widths[col] = max(self.MINIMUM, int(rest * share))
+        if self._shares:  # rounding leftovers to the first share
+            first = next(iter(self._shares))
+            widths[first] += max(0, table.viewport().width() - sum(widths.values()))
+        self._applying = True
+        try:
+            for col, width in widths.items():
+                table.setColumnWidth(col, width)
+        finally:
+            self._applying = False
 
 
 def _two_columns(dialog: QDialog, first_right_key: str) -> None:
@@ -464,7 +521,9 @@ class DirectoryView(QWidget):
             Column(N_("Last verified"), _safe(lambda r: date_text(r["verified_on"]))),
         ], self)
         self.offers_table = _table(self.offers_model, _("Offers"))
-        _fit_columns(self.offers_table, 0, {1: 200, 2: 220, 3: 60, 4: 160, 5: 90, 6: 110})
+        age_sample = max(("00–00", age_text(88, None), age_text(None, 88)), key=len)
+        self._offer_columns = FitColumns(self.offers_table, {3: age_sample, 5: "00.00.0000", 6: "00.00.0000"},
+                                         {0: 0.36, 1: 0.21, 2: 0.24, 4: 0.19})
         self.offers_table.selectionModel().currentRowChanged.connect(lambda *_a: self._offer_changed())
         self.offers_table.selectionModel().selectionChanged.connect(lambda *_a: self._offer_changed())
         self.offers_table.activated.connect(lambda _i: self.edit_offer())
@@ -539,7 +598,8 @@ class DirectoryView(QWidget):
             Column(N_("Local alliance"), _safe(lambda r: _("yes") if r["alliance_member"] else _("no"))),
         ], self)
         self.partners_table = _table(self.partners_model, _("Partners"))
-        _fit_columns(self.partners_table, 0, {1: 170, 2: 150, 3: 240, 4: 130})
+        self._partner_columns = FitColumns(self.partners_table, {4: _("no")},
+                                           {0: 0.38, 1: 0.18, 2: 0.16, 3: 0.28})
         self.partners_table.selectionModel().currentRowChanged.connect(lambda *_a: self._partner_changed())
         self.partners_table.selectionModel().selectionChanged.connect(lambda *_a: self._partner_changed())
         self.partners_table.activated.connect(lambda _i: self.edit_partner())
@@ -555,7 +615,8 @@ class DirectoryView(QWidget):
             Column(N_("Secure channel"), _safe(lambda r: labels.label(labels.SECURE_CHANNEL, r["secure_channel"], ""))),
         ], self)
         self.contacts_table = _table(self.contacts_model, _("Contact persons"))
-        _fit_columns(self.contacts_table, 1, {0: 160, 2: 120, 3: 190, 4: 180})
+        self._contact_columns = FitColumns(self.contacts_table, {},
+                                           {0: 0.2, 1: 0.22, 2: 0.16, 3: 0.22, 4: 0.2})
         self.contacts_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.contacts_table.activated.connect(lambda _i: self.edit_contact())
 
@@ -690,8 +751,18 @@ class DirectoryView(QWidget):
             partners = [p.as_json() | {"seeded": p.seeded} for p in offers.list_partners(vault)]
             return rows, partners
 
-        Op(self, load).on_success(lambda result: self._loaded(generation, result)) \
-            .on_failure(lambda exc: show_error(self, exc)).run()
+        Op(self, load).on_success(self._live(lambda result: self._loaded(generation, result))) \
+            .on_failure(self._live(lambda exc: show_error(self, exc))).run()
+
+    def _live(self, fn: Callable[..., Any]) -> Callable[..., None]:
+        """``fn`` as the answer of background work: dropped when the page was cleared (the app
+        locked) meanwhile, so nothing reaches the screen after the lock."""
+        generation = self._generation
+
+        def call(*args: Any) -> None:
+            if self._vault is not None and generation == self._generation:
+                fn(*args)
+        return call
 
     def _loaded(self, generation: int, result: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
         if self._vault is None or generation != self._generation:
@@ -716,6 +787,7 @@ class DirectoryView(QWidget):
         self._offers = []
         self._partners = []
         self._select_offer = self._select_partner = self._select_contact = None
+        self._busy_import = self._busy_export = False
         if self.dialog is not None:
             dialog, self.dialog = self.dialog, None
             dialog.reject()
@@ -759,8 +831,9 @@ class DirectoryView(QWidget):
         age = self.age_filter.value() or None
         running_on = today() if self.running_filter.isChecked() else None
         category, status = self.category_filter.currentData(), self.status_filter.currentData()
-        rows = [r for r in self._offers if offer_matches(r, query=query, category=category, status=status,
-                                                         age=age, running_on=running_on)]
+        texts = category_search_texts() if query else None
+        rows = [r for r in self._offers if offer_matches(r, query=query, category=category, status=status, age=age,
+                                                         running_on=running_on, category_texts=texts)]
         self.offers_model.set_rows(rows)
         if len(rows) == 1:
             keep = rows[0]["id"]  # the one match is shown at once
@@ -882,7 +955,7 @@ class DirectoryView(QWidget):
                 self._offer_dialog(current, typed, error_text(exc))
 
             Op(self, lambda _ctx: offers.save_offer(vault, data, offer_id, source="gui")) \
-                .on_success(saved).on_failure(refused).run()
+                .on_success(self._live(saved)).on_failure(self._live(refused)).run()
 
         dialog.finished.connect(done)
         dialog.open()
@@ -905,8 +978,8 @@ class DirectoryView(QWidget):
             self.reload()
             self.changed.emit()
 
-        Op(self, lambda _ctx: offers.delete_offer(vault, offer_id, source="gui")).on_success(deleted) \
-            .on_failure(lambda exc: (show_error(self, exc), self.reload())).run()
+        Op(self, lambda _ctx: offers.delete_offer(vault, offer_id, source="gui")).on_success(self._live(deleted)) \
+            .on_failure(self._live(lambda exc: (show_error(self, exc), self.reload()))).run()
 
     # -- offers: CSV
 
@@ -960,10 +1033,10 @@ class DirectoryView(QWidget):
                 self._update_buttons()
                 return
             self.offer_status.setText(_("Importing …"))
-            Op(self, lambda _ctx: offers.import_csv(vault, data, source="gui")).on_success(imported) \
-                .on_failure(refused).run()
+            Op(self, lambda _ctx: offers.import_csv(vault, data, source="gui")).on_success(self._live(imported)) \
+                .on_failure(self._live(refused)).run()
 
-        Op(self, read, lane="io").on_success(store).on_failure(refused).run()
+        Op(self, read, lane="io").on_success(self._live(store)).on_failure(self._live(refused)).run()
 
     def export_csv(self) -> None:
         """Every offer into a CSV file of the worker's choice (written atomically)."""
@@ -999,10 +1072,10 @@ class DirectoryView(QWidget):
                                     _("The file could not be written. Please choose another place."))
 
             Op(self, lambda _ctx: fsutil.atomic_write(target, data), lane="io") \
-                .on_success(lambda _r: done_export(True)).on_failure(failed).run()
+                .on_success(self._live(lambda _r: done_export(True))).on_failure(self._live(failed)).run()
 
-        Op(self, lambda _ctx: offers.export_csv(vault)).on_success(write) \
-            .on_failure(lambda exc: (done_export(False), show_error(self, exc))).run()
+        Op(self, lambda _ctx: offers.export_csv(vault)).on_success(self._live(write)) \
+            .on_failure(self._live(lambda exc: (done_export(False), show_error(self, exc)))).run()
 
     # -- partners
 
@@ -1081,8 +1154,9 @@ class DirectoryView(QWidget):
                 self.reload()
                 self.changed.emit()
 
-            Op(self, lambda _ctx: offers.save_partner(vault, data, partner_id, source="gui")).on_success(saved) \
-                .on_failure(lambda exc: self._partner_dialog(current, typed, error_text(exc))).run()
+            Op(self, lambda _ctx: offers.save_partner(vault, data, partner_id, source="gui")) \
+                .on_success(self._live(saved)) \
+                .on_failure(self._live(lambda exc: self._partner_dialog(current, typed, error_text(exc)))).run()
 
         dialog.finished.connect(done)
         dialog.open()
@@ -1112,8 +1186,8 @@ class DirectoryView(QWidget):
         def refused(exc: BaseException) -> None:
             QMessageBox.warning(self, _("Delete partner"), error_text(exc))
 
-        Op(self, lambda _ctx: offers.delete_partner(vault, partner_id, source="gui")).on_success(deleted) \
-            .on_failure(refused).run()
+        Op(self, lambda _ctx: offers.delete_partner(vault, partner_id, source="gui")).on_success(self._live(deleted)) \
+            .on_failure(self._live(refused)).run()
 
     # -- contact persons of a partner
 
@@ -1195,9 +1269,10 @@ class DirectoryView(QWidget):
         def saved(_id: str) -> None:
             self._select_partner = partner_id
             self._select_contact = select
-            self.partner_status.setText(_("Contact persons of “{name}” saved.").format(name=partner.get("name") or ""))
+            self.partner_status.setText(_("Contact persons of “{name}” saved.").format(
+                name=partner.get("name") or ""))
             self.reload()
             self.changed.emit()
 
         Op(self, lambda _ctx: offers.save_partner(vault, {"contacts": contacts}, partner_id, source="gui")) \
-            .on_success(saved).on_failure(failed).run()
+            .on_success(self._live(saved)).on_failure(self._live(failed)).run()

@@ -453,18 +453,29 @@ class MainWindow(QMainWindow):
         self.case_view = CaseView(vault)
         self.case_view.document_limit_mb = settings.max_document_mb
         self.settings_view = SettingsView(settings, vault, sheet)
-        self._pages = [self.overview, self.clients_view, self.settings_view]
+        from gk_desktop.ui.directory_view import DirectoryView
+        from gk_desktop.ui.referrals_view import ReferralsView
+
+        self.directory_view = DirectoryView(vault)
+        self.referrals_view = ReferralsView(vault)
+        self.referrals_view.short_advice_months = settings.short_advice_idle_months
+        self._pages = [self.overview, self.clients_view, self.referrals_view, self.directory_view, self.settings_view]
         for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),
+                            (_("Referrals"), self.referrals_view), (_("Offers"), self.directory_view),
                             (_("Settings"), self.settings_view)):
             self.nav.addItem(title)
             self.stack.addWidget(view)
         self.stack.addWidget(self.case_view)  # opened from the list; the nav stays on "Clients"
-        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self._pages[row]) if row >= 0 else None)
+        self.nav.currentRowChanged.connect(self._page_chosen)
         self.nav.setCurrentRow(0)
         self.clients_view.open_client.connect(self.open_client)
         self.clients_view.open_interview.connect(self.open_client)
         self.clients_view.new_client_requested.connect(lambda: self.new_client())
         self.case_view.back.connect(self.back_to_list)
+        self.referrals_view.open_case.connect(self.open_client)
+        self.case_view.changed.connect(self.referrals_view.reload)
+        self.case_view.document_limit_mb = settings.max_document_mb
+        self.case_view.retention_years = settings.retention_years
         self.case_view.new_interview_requested.connect(self.new_interview)
         self.case_view.changed.connect(self.clients_view.reload)
         self.case_view.set_interviews_enabled(True)
@@ -532,6 +543,14 @@ class MainWindow(QMainWindow):
             return
         Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
         self.clients_view.reload()
+
+    def _page_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self._pages[row]
+        self.stack.setCurrentWidget(page)
+        if page in (self.referrals_view, self.directory_view) and self._vault is not None:
+            page.reload()  # what other pages changed meanwhile
 
     # -- clients
 
@@ -676,6 +695,8 @@ class MainWindow(QMainWindow):
             setattr(self, name, None)
         self.clients_view.clear()
         self.case_view.clear()
+        self.referrals_view.clear()
+        self.directory_view.clear()
         self.settings_view.rules_view.clear()
         self._vault = None
         self.settings_view._vault = None
