@@ -296,7 +296,8 @@ def cycle_for(rng: random.Random, ref: dt.date, case: Any, client_id: str, conse
             status = rng.choice(("ABGESCHLOSSEN_ERFOLGREICH", "ABGESCHLOSSEN_ERFOLGREICH", "ABGEBROCHEN"))
         else:
             status = rng.choice(("ANGEFRAGT", "ZUGESAGT", "WARTELISTE", "BEGONNEN", "BEGONNEN"))
-        since = day_between(on, end)
+        # Open referrals moved last within the past months; a few wait long for an answer.
+        since = day_between(max(on, end - dt.timedelta(days=150)), end) if not closed else day_between(on, end)
         out.append(Referral(chain_id=chain.id, position=position, offer_id=ids[f"offer:{offer_name}"], partner_id=partner,
                             passes_data=True, categories_json=json.dumps(categories), consent_id=consent.id,
                             referred_on=on, accepted_on=since if status not in ("ANGEFRAGT", "WARTELISTE") else None,
