@@ -234,3 +234,25 @@ def test_a_sent_referral_stays_on_record(case) -> None:
     r = cycle.add_referral(v, chain, {"offer_id": lonely})
     with pytest.raises(InputRejectedError):
         cycle.set_referral_status(v, r, "ANGEFRAGT")
+
+
+def test_goals_and_steps_in_agreements_or_chains_stay(case) -> None:
+    v, code, case_id, school, offer = case
+    goal = cycle.add_goal(v, code, {"need_area": "AUSBILDUNG", "statement": "Ausbildungsplatz"})
+    other = cycle.add_goal(v, code, {"need_area": "SPRACHE", "statement": "B1"})
+    task = cycle.add_task(v, code, {"description": "Bewerben", "due_on": "2026-12-01"})
+    cycle.add_agreement(v, code, {"date": "2026-11-25", "goals": [goal], "tasks": [task]})
+    cycle.add_chain(v, code, {"title": "Kette", "goal_id": other})
+    for table, rid in (("goal", goal), ("goal", other), ("task", task)):
+        with pytest.raises(InputRejectedError):
+            cycle.delete_record(v, table, rid)
+    cycle.update_task(v, task, {"status": "ERLEDIGT", "done_on": "2026-11-20"})
+    cycle.update_task(v, task, {"status": "ERLEDIGT"})  # again: the day stays
+    assert cycle.case_json(v, code)["tasks"][0]["done_on"] == "2026-11-20"
+    cycle.update_task(v, task, {"status": "OFFEN"})
+    assert cycle.case_json(v, code)["tasks"][0]["done_on"] is None
+    for bad in ({"need_area": "SPRACHE", "statement": "  "}, {"need_area": "SPRACHE", "statement": "x", "target_on": "2026-01-01"}):
+        with pytest.raises(InputRejectedError):
+            cycle.add_goal(v, code, bad)
+    with pytest.raises(InputRejectedError):
+        cycle.add_agreement(v, code, {"date": "2026-12-01", "goals": [goal]})

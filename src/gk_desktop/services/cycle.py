@@ -137,6 +137,13 @@ def _parse(model: type, data: Any, problems: Problems, *, partial: bool, skip: f
                     problems.add(name, _("unknown value; allowed: {values}").format(values=", ".join(DataCategory.__members__)))
                 raw = sorted({x.upper() for x in raw})
             values[f"{name}_json"] = json.dumps(raw)
+    for m, key in ((M.Goal, "statement"), (M.Task, "description"), (M.ServiceChain, "title")):
+        if model is m and isinstance(values.get(key), str):
+            values[key] = " ".join(values[key].split())
+            if not values[key]:
+                problems.add(key, _("must not be empty"))
+    if model is M.Agreement and isinstance(values.get("date"), dt.date) and values["date"] > today():
+        problems.add("date", _("lies in the future"))
     if model is M.Goal and isinstance(values.get("achievement"), int) and values["achievement"] > 100:
         problems.add("achievement", _("expected a number from 0 to 100"))
     if model is M.Need and isinstance(values.get("priority"), int) and values["priority"] not in (1, 2, 3):
@@ -266,6 +273,14 @@ def delete_record(vault: Any, table: str, record_id: str, *, source: str = "cli"
             raise NotFoundError(_("No such record."))
         if model is M.Goal and s.execute(select(M.Task.id).where(M.Task.goal_id == record_id).limit(1)).first():
             raise InputRejectedError(_("The goal still has tasks; delete or move them first."))
+        if model is M.Goal and s.execute(select(M.ServiceChain.id).where(M.ServiceChain.goal_id == record_id).limit(1)).first():
+            raise InputRejectedError(_("A service chain works towards this goal; it cannot be deleted."))
+        if model is M.Goal and any(record_id in json.loads(a.goals_json or "[]") for a in s.execute(
+                select(M.Agreement).where(M.Agreement.case_id == obj.case_id)).scalars()):
+            raise InputRejectedError(_("The goal is part of a goal agreement; set its status to VERWORFEN instead."))
+        if model is M.Task and any(record_id in json.loads(a.tasks_json or "[]") for a in s.execute(
+                select(M.Agreement).where(M.Agreement.case_id == obj.case_id)).scalars()):
+            raise InputRejectedError(_("The step is part of a goal agreement; set its status to VERWORFEN instead."))
         if model is M.Need and s.execute(select(M.Goal.id).where(M.Goal.need_id == record_id).limit(1)).first():
             raise InputRejectedError(_("A goal rests on this need; it cannot be deleted."))
         if model is M.Referral and (obj.status in PASSED_STATUSES or obj.consent_id or obj.referred_on):
@@ -300,6 +315,9 @@ def add_goal(vault: Any, case_code: str, data: Any, *, case_id: str | None = Non
         problems.raise_if_any()
         if values.get("start_on") is None:
             values["start_on"] = today()
+        if values.get("target_on") is not None and values["target_on"] < values["start_on"]:
+            problems.add("target_on", _("lies before {field}").format(field="start_on"))
+            problems.raise_if_any()
         goal = M.Goal(case_id=case.id, **values)
         s.add(goal)
         s.flush()
@@ -364,13 +382,16 @@ def add_task(vault: Any, case_code: str, data: Any, *, case_id: str | None = Non
 
 
 def update_task(vault: Any, task_id: str, data: Any, *, source: str = "cli") -> None:
-    if isinstance(data, dict) and data.get("status") == "ERLEDIGT" and "done_on" not in data:
-        data = {**data, "done_on": today().isoformat()}
     with vault.session() as s:
         task = s.get(M.Task, task_id)
         if task is None:
             raise NotFoundError(_("No such record."))
-        case_id = task.case_id
+        case_id, was = task.case_id, task.status
+    if isinstance(data, dict) and "done_on" not in data:
+        if data.get("status") == "ERLEDIGT" and was != "ERLEDIGT":
+            data = {**data, "done_on": today().isoformat()}
+        elif data.get("status") in ("OFFEN",) and was == "ERLEDIGT":
+            data = {**data, "done_on": None}
     _save_child(vault, M.Task, task_id, data, source=source,
                 check=lambda s, o, merged, p: _task_check(s, case_id)(s, o, merged, p))
 
@@ -608,8 +629,10 @@ def checklist(session: Any, case: Any, on: dt.date) -> list[Missing]:
     """What is still missing, phase by phase up to the case's phase."""
     from gk_desktop.services.consents import GUELTIG, status_on
 
+    if case.phase == "ABGESCHLOSSEN":
+        return []  # closing recorded what was reached; nothing is missing any more
     order = [p.value for p in CasePhase if p.value not in ("ABGESCHLOSSEN", "RUHEND")]
-    reached = order.index(case.phase) if case.phase in order else len(order) - 1
+    reached = order.index(case.phase) if case.phase in order else len(order) - 1  # a paused case: every phase
     out: list[Missing] = []
     client = session.get(M.Client, case.client_id)
 

@@ -548,6 +548,15 @@ class CaseView(QWidget):
         self.consents_tab.changed.connect(self.changed)
         self.consents_index = self.tabs.addTab(self.consents_tab, _("Co&nsents"))
 
+        # Planung: phase, what is missing, assessment, goals and steps, agreement, closing
+        from gk_desktop.ui.planning_tab import PlanningTab
+
+        self.planning_tab = PlanningTab(vault, self)
+        self.planning_tab.changed.connect(self._cycle_changed)
+        self.planning_index = self.tabs.insertTab(self.documents_index, self.planning_tab, _("P&lanning"))
+        self.documents_index = self.tabs.indexOf(self.documents_tab)
+        self.consents_index = self.tabs.indexOf(self.consents_tab)
+
         # Vermittlungen (service chains and referrals)
         from gk_desktop.ui.referrals_tab import ReferralsTab
 
@@ -555,7 +564,9 @@ class CaseView(QWidget):
         self.referrals_tab = ReferralsTab(vault, self)
         self.referrals_tab.changed.connect(self._cycle_changed)
         self.referrals_tab.consent_needed.connect(self.record_consent_for)
-        self.referrals_index = self.tabs.addTab(self.referrals_tab, _("Re&ferrals"))
+        self.referrals_index = self.tabs.insertTab(self.planning_index + 1, self.referrals_tab, _("Re&ferrals"))
+        self.documents_index = self.tabs.indexOf(self.documents_tab)
+        self.consents_index = self.tabs.indexOf(self.consents_tab)
 
         # Verlauf: the last change of every field, from the sync stamps
         self.history = RecordTableModel([
@@ -672,6 +683,8 @@ class CaseView(QWidget):
         self.documents_tab.set_documents(c["case_code"], shown.get("documents", []))
         cyc = shown.get("cycle")
         if cyc is not None:
+            self.planning_tab.retention_years = self.retention_years
+            self.planning_tab.set_case(c["case_code"], cyc["case"]["id"], cyc)
             self.referrals_tab.set_case(c["case_code"], cyc["case"]["id"], c["id"], cyc)
         if self.consents_tab.client_id != c["id"] or self.consents_tab.case_code != c["case_code"]:
             self.consents_tab.set_client(c["case_code"], c["id"])
@@ -973,6 +986,7 @@ class CaseView(QWidget):
         self.documents_tab.clear()
         self.consents_tab.clear()
         self.referrals_tab.clear()
+        self.planning_tab.clear()
         if self.matching_dialog is not None:
             self.matching_dialog.clear()
             self.matching_dialog.close()
