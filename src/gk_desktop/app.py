@@ -147,6 +147,8 @@ class AppController:
         sv.auto_lock_changed.connect(self.set_auto_lock)
         sv.backup_warning_changed.connect(self.set_backup_warning)
         sv.document_limit_changed.connect(self.set_document_limit)
+        sv.retention_changed.connect(self.set_retention_years)
+        sv.short_advice_changed.connect(self.set_short_advice_months)
         sv.language_changed.connect(self.set_language)
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
@@ -226,6 +228,18 @@ class AppController:
         self.settings.save()
         if self.main_window is not None:
             self.main_window.case_view.document_limit_mb = self.settings.max_document_mb
+
+    def set_retention_years(self, years: int) -> None:
+        self.settings = self.settings.with_value("retention_years", years)
+        self.settings.save()
+        if self.main_window is not None:
+            self.main_window.case_view.retention_years = self.settings.retention_years
+
+    def set_short_advice_months(self, months: int) -> None:
+        self.settings = self.settings.with_value("short_advice_idle_months", months)
+        self.settings.save()
+        if self.main_window is not None:
+            self.main_window.referrals_view.short_advice_months = self.settings.short_advice_idle_months
 
     def set_language(self, lang: str) -> None:
         from gk_desktop.ui import i18n as ui_i18n

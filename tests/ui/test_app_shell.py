@@ -194,6 +194,10 @@ def test_document_limit_setting_reaches_the_case_view(qtbot, controller, new_vau
     assert window.case_view.document_limit_mb == 25 == window.settings_view.document_limit.value()
     window.settings_view.document_limit.setValue(7)
     assert window.case_view.document_limit_mb == 7 and Settings.load().max_document_mb == 7
+    window.settings_view.retention_years.setValue(5)
+    window.settings_view.short_advice_months.setValue(9)
+    assert window.case_view.retention_years == 5 and window.referrals_view.short_advice_months == 9
+    assert (Settings.load().retention_years, Settings.load().short_advice_idle_months) == (5, 9)
 
 
 def test_selftest_subprocess(tmp_path: Path) -> None:

@@ -667,8 +667,8 @@ class ConsentsTab(QWidget):
         title = _("Record consent") if current is None else _("Change consent")
         dialog = SavingDialog(title, self._consent_fields(), values, self, save=save, intro=intro,
                               validate=self._validate_consent)
-        if current is None:
-            self._with_placeholder(dialog, "consent_type")
+        if current is None and not values.get("consent_type"):
+            self._with_placeholder(dialog, "consent_type")  # chosen on purpose, unless a referral asks for one
         dialog.setMinimumWidth(560)
         self._open(dialog)
 
