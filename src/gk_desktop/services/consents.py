@@ -39,7 +39,7 @@ from gk_desktop.domain.enums import (
 )
 from gk_desktop.errors import InputRejectedError, NotFoundError
 from gk_desktop.i18n import _
-from gk_desktop.services.records import Problems, parse_record
+from gk_desktop.services.records import Problems, parse_record, plain_json
 from gk_desktop.storage import models as M
 
 # Consent types that name a recipient.
@@ -83,11 +83,7 @@ class ConsentRow:
     used_in: tuple[str, ...]  # ids of disclosures that rest on it
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key in self.__slots__:  # type: ignore[attr-defined]
-            value = getattr(self, key)
-            out[key] = list(value) if isinstance(value, tuple) else value.isoformat() if isinstance(value, dt.date) else value
-        return out
+        return plain_json(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +103,7 @@ class DisclosureRow:
     note: str
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key in self.__slots__:  # type: ignore[attr-defined]
-            value = getattr(self, key)
-            out[key] = list(value) if isinstance(value, tuple) else value.isoformat() if isinstance(value, dt.date) else value
-        return out
+        return plain_json(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,6 +239,15 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+def plain_json(row: Any) -> dict[str, Any]:
+    """The fields of a slots dataclass the services hand out, as JSON: tuples as lists, dates ISO."""
+    out: dict[str, Any] = {}
+    for key in row.__slots__:
+        value = getattr(row, key)
+        out[key] = list(value) if isinstance(value, tuple) else to_json_value(value)
+    return out
+
+
 def record_json(obj: Any, *, skip: frozenset[str] = frozenset(), with_id: bool = True) -> dict[str, Any]:
     """Every data field of a record (``id`` first), in column order."""
     out: dict[str, Any] = {"id": obj.id} if with_id else {}

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +33,8 @@ from gk_desktop.i18n import N_, _
 from gk_desktop import labels
 from gk_desktop.ui.client_view import client_html
 from gk_desktop.ui.ops import Op
+from gk_desktop.ui.tables import Col as Column
+from gk_desktop.ui.tables import RowsModel
 from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.widgets import format_date
 
@@ -206,48 +207,8 @@ _LATE_VALUE_LABELS = {"need_area": NEED_AREA, "contact_type": CONTACT_TYPE, "emp
                       "type": labels.WORK_TYPE}
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str  # English source, translated at display
-    value: Callable[[dict[str, Any]], str]
-
-
-class RecordTableModel(QAbstractTableModel):
+class RecordTableModel(RowsModel):
     """A read-only table over dicts (records as `client show` prints them)."""
-
-    def __init__(self, columns: list[Column], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._columns = columns
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._columns):
-            return _(self._columns[section].header)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._columns[index.column()].value(self._rows[index.row()])
-            if role == Qt.ItemDataRole.DisplayRole:
-                return " ".join(text.split())[:200]
-            return text if len(text) > 60 else None
-        return None
 
 
 def _table(model: RecordTableModel, name: str) -> QTableView:

@@ -18,8 +18,8 @@ import datetime as dt
 import re
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -38,6 +38,7 @@ from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.record_editor import FieldSpec, RecordDialog
 from gk_desktop.ui.widgets import format_date
+from gk_desktop.ui.tables import MutedTableModel
 
 NOTE = N_("Counselling never depends on a consent to pass data to the immigration office. Each consent is "
           "recorded on its own; a release from confidentiality names its recipient.")
@@ -112,73 +113,6 @@ def _alive(dialog: QDialog) -> bool:
     import shiboken6
 
     return shiboken6.isValid(dialog) and dialog.isVisible()
-
-
-def _muted_color() -> QColor:
-    """Between text and background: readable, but clearly set back (works in dark themes too)."""
-    palette = QGuiApplication.palette()
-    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-    return QColor(round(text.red() * 0.55 + base.red() * 0.45), round(text.green() * 0.55 + base.green() * 0.45),
-                  round(text.blue() * 0.55 + base.blue() * 0.45))
-
-
-class MutedTableModel(QAbstractTableModel):
-    """A read-only table over dicts, like :class:`gk_desktop.ui.case_view.RecordTableModel` (the
-    same columns), whose rows can be greyed: revoked consents, offers that do not fit.
-
-    ``data()`` never raises: a missing key shows an empty cell."""
-
-    def __init__(self, columns: list[Any], muted: Callable[[dict[str, Any]], bool],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._columns = columns  # case_view.Column: header (English source), value(row) -> str
-        self._muted = muted
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
-
-    def rows(self) -> list[dict[str, Any]]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self._columns):
-            return _(self._columns[section].header)
-        return None
-
-    def is_muted(self, row: int) -> bool:
-        try:
-            return bool(self._muted(self._rows[row]))
-        except Exception:  # noqa: BLE001 - painting must never fail
-            return False
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self._columns):
-            return None
-        try:
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return _muted_color() if self.is_muted(index.row()) else None
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                text = str(self._columns[index.column()].value(self._rows[index.row()]) or "")
-                if role == Qt.ItemDataRole.DisplayRole:
-                    return " ".join(text.split())[:200]
-                return text if len(text) > 60 else None
-        except Exception:  # noqa: BLE001 - a missing key shows an empty cell, never a crash
-            return None
-        return None
 
 
 class SavingDialog(RecordDialog):

@@ -18,18 +18,16 @@ kept once the app locks (:meth:`ReferralsTab.clear`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -56,6 +54,7 @@ from gk_desktop.ui.consents_tab import SavingDialog, categories_text, field_prob
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.record_editor import FieldSpec
 from gk_desktop.ui.widgets import format_date
+from gk_desktop.ui.tables import Col, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -151,21 +150,6 @@ def _alive(widget: Any) -> bool:
     return widget is not None and shiboken6.isValid(widget) and widget.isVisible()
 
 
-def _blend(color: QColor, share: float) -> QColor:
-    """``color`` laid over the table's background at ``share``: readable in light and dark themes."""
-    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
-    return QColor(round(color.red() * share + base.red() * (1 - share)),
-                  round(color.green() * share + base.green() * (1 - share)),
-                  round(color.blue() * share + base.blue() * (1 - share)))
-
-
-def _muted() -> QColor:
-    palette = QGuiApplication.palette()
-    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-    return QColor(round(text.red() * 0.55 + base.red() * 0.45), round(text.green() * 0.55 + base.green() * 0.45),
-                  round(text.blue() * 0.55 + base.blue() * 0.45))
-
-
 def select_row(table: QTableView, row: int) -> None:
     """Select one row whatever keys are held."""
     index = table.model().index(row, 0)
@@ -193,92 +177,6 @@ def stretch_column(table: QTableView, column: int) -> None:
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-
-
-@dataclass(frozen=True)
-class Col:
-    header: str  # English source, translated at display
-    value: Callable[[dict[str, Any]], str]
-    tip: Callable[[dict[str, Any]], str] | None = None
-    right: bool = False  # numbers
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over dicts whose rows can be greyed (``muted``) or tinted (``marked``),
-    with tooltips per cell. ``data()`` never raises: a missing key shows an empty cell."""
-
-    MARK = QColor(255, 170, 0)
-
-    def __init__(self, columns: list[Col], parent: Any = None, *, muted: Callable[[dict[str, Any]], bool] | None = None,
-                 marked: Callable[[dict[str, Any]], bool] | None = None) -> None:
-        super().__init__(parent)
-        self._columns = columns
-        self._muted = muted
-        self._marked = marked
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
-
-    def rows(self) -> list[dict[str, Any]]:
-        return list(self._rows)
-
-    def find(self, row_id: str | None) -> int | None:
-        if row_id is None:
-            return None
-        return next((i for i, r in enumerate(self._rows) if r.get("id") == row_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        try:
-            if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                    and 0 <= section < len(self._columns):
-                return _(self._columns[section].header)
-        except Exception:  # noqa: BLE001 - painting must never fail
-            return None
-        return None
-
-    def _flag(self, fn: Callable[[dict[str, Any]], bool] | None, row: dict[str, Any]) -> bool:
-        try:
-            return fn is not None and bool(fn(row))
-        except Exception:  # noqa: BLE001
-            return False
-
-    def is_marked(self, row: int) -> bool:
-        return 0 <= row < len(self._rows) and self._flag(self._marked, self._rows[row])
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self._columns):
-            return None
-        try:
-            row, col = self._rows[index.row()], self._columns[index.column()]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return " ".join(str(col.value(row) or "").split())[:200]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                if col.tip is not None:
-                    return col.tip(row) or None
-                text = str(col.value(row) or "")
-                return text if len(text) > 60 else None
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return _muted() if self._flag(self._muted, row) else None
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return _blend(self.MARK, 0.3) if self._flag(self._marked, row) else None
-            if role == Qt.ItemDataRole.TextAlignmentRole and col.right:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        except Exception:  # noqa: BLE001 - a missing key shows an empty cell, never a crash
-            return None
-        return None
 
 
 class StatusButton(QPushButton):
