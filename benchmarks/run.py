@@ -356,7 +356,11 @@ def _qt_app() -> Any:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's "propagateSizeHints" noise
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication([])
+    from gk_desktop.ui import gc_guard
+
+    app = QApplication.instance() or QApplication([])
+    gc_guard.install(app)  # as the app runs: garbage is collected on the GUI thread's timer
+    return app
 
 
 @benchmark
