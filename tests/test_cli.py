@@ -722,3 +722,19 @@ def test_offers_import_export_and_partners(run: Cli, vault: str, tmp_path: Path,
     assert "3" in payload["error"] and "KINO" not in payload["error"].split("category")[0]
     assert len(run.json("offers", "list", GK_PASSPHRASE=PASSPHRASE)["offers"]) == 2
     assert before["vault.keys"] == _state(run.data_dir)["vault.keys"]
+
+
+def test_residence_check(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Samir", "last_name": "Haddad", "birth_date": "2001-03-01", "entry_date_de": "2019-05-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2019-05-01", "valid_until": "2027-04-30"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    out = run.json("residence-check", code, GK_PASSPHRASE=PASSPHRASE)
+    assert [c["pathway"] for c in out["checks"]] == ["P60C", "P16G", "P19D_1A", "P60D", "P25A", "P25B", "P104C"]
+    for check in out["checks"]:
+        assert check["result"] in {"GRUEN", "GELB", "ROT", "GRAU"} and check["rule_stand"] == "2026-11-25"
+        assert all(set(c) >= {"key", "status", "value", "expected_date"} for c in check["criteria"])
+    one = run.json("residence-check", code, "--pathway", "P25A", GK_PASSPHRASE=PASSPHRASE)
+    assert [c["pathway"] for c in one["checks"]] == ["P25A"]
+    run.json("residence-check", code, "--pathway", "P99", expect=4, GK_PASSPHRASE=PASSPHRASE)
+    run.json("residence-check", "GK-26-NOPE00", expect=7, GK_PASSPHRASE=PASSPHRASE)

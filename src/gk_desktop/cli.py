@@ -488,6 +488,24 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_residence_check(args: argparse.Namespace) -> int:
+    from gk_desktop.services import residence
+
+    with _open_for_data(args) as v:
+        results = residence.check_client(v, args.case_code, args.pathway)
+    checks = [residence.result_json(r) for r in results]
+
+    def human() -> str:
+        lines = [_("Preparation for the conversation with the immigration office, not a legal decision.")]
+        for c in checks:
+            lines.append(f"{c['pathway']}: {c['result']}" + (f"  ({c['expected_eligible_on']})" if c["expected_eligible_on"] else ""))
+            lines += [f"    {k['status']:<15} {k['label']}: {k['value']}" for k in c["criteria"]]
+        return "\n".join(lines)
+
+    _emit(args, {"checks": checks}, human)
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -574,6 +592,10 @@ def build_parser() -> argparse.ArgumentParser:
     q = add_case_cmd("show", cmd_case_show, _("show everything of a case: assessment, goals, tasks, referrals, consents"))
     q.add_argument("case_code", metavar="CASE_CODE")
     q.add_argument("--case-id", metavar="ID", help=_("another case of the client than the current one"))
+    p = add("residence-check", cmd_residence_check,
+            _("residence-law checks from the file (preparation for the immigration office, not a decision)"))
+    p.add_argument("case_code", metavar="CASE_CODE")
+    p.add_argument("--pathway", metavar="P", help=_("one pathway (P60C, P16G, P19D_1A, P60D, P25A, P25B, P104C)"))
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")

@@ -1,0 +1,125 @@
+"""Aufenthaltsrechtliche Prüfungen from the file: the facts a client's records hold, handed to the
+pure rule sets of :mod:`gk_desktop.domain.residence_checks` with the vault's legal rules.
+
+Decision support for a conversation with the Ausländerbehörde, never a decision: the output names
+what is met, what is missing and from when a pathway could be open, and the "Stand" of the rules
+it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from gk_desktop.domain import residence_checks as rc
+from gk_desktop.domain.clock import today
+from gk_desktop.domain.enums import (
+    EmploymentPermission,
+    IdentityClarified,
+    IncomeCoverage,
+    LanguageLevel,
+    LanguageSkill,
+    Qualification,
+    ResidenceStatus,
+    WorkEndReason,
+    WorkType,
+)
+from gk_desktop.errors import InputRejectedError
+from gk_desktop.i18n import _
+from gk_desktop.services import rules as rules_mod
+from gk_desktop.storage import models as M
+
+
+def _enum(cls: Any, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return cls(value)
+    except ValueError:
+        return None
+
+
+def file_facts(session: Any, client_id: str) -> rc.FileFacts:
+    """The facts of one client's file the checks read."""
+    client = session.get(M.Client, client_id)
+
+    def rows(model: type) -> list[Any]:
+        return list(session.execute(select(model).where(model.client_id == client_id).order_by(model.id)).scalars())
+
+    periods = tuple(rc.ResidenceFact(ResidenceStatus(p.status), p.valid_from, p.valid_until,
+                                     _enum(EmploymentPermission, p.employment_permission))
+                    for p in rows(M.ResidencePeriod) if _enum(ResidenceStatus, p.status) is not None)
+    schools = tuple(rc.SchoolRecordFact(e.country, e.start_date, e.end_date, e.attendance_ok,
+                                        _enum(Qualification, e.qualification)) for e in rows(M.EducationRecord))
+    works = [w for w in rows(M.WorkRecord) if _enum(WorkType, w.type) is not None]
+    work_facts = tuple(rc.WorkFact(WorkType(w.type), w.start_date, w.planned_end_date, w.actual_end_date,
+                                   w.hours_per_week, _enum(WorkEndReason, w.end_reason)) for w in works)
+    certificates = tuple(rc.CertificateFact(LanguageLevel(c.level), _enum(LanguageSkill, c.skill) or LanguageSkill.GESAMT,
+                                            c.language, c.date)
+                         for c in rows(M.LanguageCertificate) if _enum(LanguageLevel, c.level) is not None)
+    identity = next(iter(rows(M.IdentityStatus)), None)
+    current_work = max((w for w in works if w.actual_end_date is None and w.income_covers),
+                       key=lambda w: w.start_date or dt.date.min, default=None)
+    return rc.FileFacts(
+        birth_date=client.birth_date, birth_date_fictitious=client.birth_date_fictitious,
+        entry_date=client.entry_date_de, minor_children=client.minor_children, periods=periods, schools=schools,
+        works=work_facts, certificates=certificates,
+        identity_clarified=_enum(IdentityClarified, identity.clarified) if identity else None,
+        passport_valid_until=identity.passport_valid_until if identity else None,
+        income_covers=_enum(IncomeCoverage, current_work.income_covers) if current_work else None,
+    )
+
+
+def render(text: rc.Text | None) -> str:
+    """A domain text in the UI language (dates dd.MM.yyyy); the English source when untranslated."""
+    if text is None:
+        return ""
+    args = {k: v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for k, v in text.args}
+    try:
+        return _(text.template).format(**args)
+    except (KeyError, IndexError, ValueError):
+        return text.template.format(**args)
+
+
+def result_json(result: rc.PathwayResult) -> dict[str, Any]:
+    """One pathway as CLI.md `residence-check` prints it (plus labels and what to clarify)."""
+    return {
+        "pathway": result.pathway.value,
+        "result": result.light.value,
+        "criteria": [{
+            "key": c.key, "label": _(c.label), "status": c.status.value, "value": render(c.value),
+            "expected_date": c.expected_date.isoformat() if c.expected_date else None,
+            "to_clarify": render(c.to_clarify) or None, "answerable": c.answerable, "overridden": c.overridden,
+        } for c in result.criteria],
+        "expected_eligible_on": result.possible_from.isoformat() if result.possible_from else None,
+        "deadline": result.deadline.isoformat() if result.deadline else None,
+        "missing": [_(m) for m in result.missing],
+        "rule_stand": result.stand.isoformat() if result.stand else None,
+        "on": result.on.isoformat(),
+    }
+
+
+def check_client(vault: Any, case_code: str, pathway: str | None = None, *, on: dt.date | None = None,
+                 source: str = "cli") -> list[rc.PathwayResult]:
+    """Every pathway (or one) for the client's file on ``on`` (default today)."""
+    from gk_desktop.services.clients import _get_client
+
+    on = on or today()
+    chosen = None
+    if pathway is not None:
+        key = pathway.strip().upper()
+        if key not in rc.ResidencePathway.__members__:
+            raise InputRejectedError(_("Unknown pathway; allowed: {values}").format(
+                values=", ".join(rc.ResidencePathway.__members__)))
+        chosen = rc.ResidencePathway(key)
+    with vault.session() as s:
+        client = _get_client(s, case_code)
+        facts = file_facts(s, client.id)
+        rules = rules_mod.load(s).ruleset
+        vault.record_event("view", session=s, source=source, target_table="client", target_id=client.id)
+        s.commit()
+    if chosen is not None:
+        return [rc.check(chosen, facts, rules, on)]
+    return list(rc.check_all(facts, rules, on))
