@@ -27,10 +27,19 @@ LANGS = ("de",)
 def extract() -> Catalog:
     template = Catalog(project="gk-desktop", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(SRC), method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+        str(SRC), method_map=[("**.py", "python")],
+        # _t: the domain's texts (domain/ imports no i18n; services translate them when shown)
+        keywords={"_": None, "N_": None, "ngettext": (1, 2), "_t": None},
         comment_tags=("TRANSLATORS:",),
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    # The residence checks' criterion labels: plain English strings in a table of the domain.
+    sys.path.insert(0, str(SRC.parent))
+    from gk_desktop.domain.residence_checks import LABELS
+
+    for text in LABELS.values():
+        if text not in template:
+            template.add(text, None, [("domain/residence_checks.py", 0)])
     return template
 
 
