@@ -52,7 +52,7 @@ def test_every_tab_shows_the_file(qtmodeltester, opened) -> None:
     view, code = opened
     assert "Nour, Aya" in view.title.text() and code in view.title.text()
     assert [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())] == [
-        "Stammdaten", "Aufenthalt", "Bildung und Arbeit", "Gespräche", "Planung", "Vermittlungen", "Dokumente", "Einwilligungen", "Verlauf"]
+        "Stammdaten", "Aufenthalt", "Bildung und Arbeit", "Gespräche", "Planung", "Vermittlungen", "Prüfungen", "Dokumente", "Einwilligungen", "Verlauf"]
     text = view.overview.toPlainText()
     assert "آية نور" in text and "<b>nicht fett</b>" in text  # escaped, shown as typed
     for model in (view.periods, view.asylum, view.efforts, view.education, view.certificates, view.work, view.interviews):

@@ -518,6 +518,11 @@ class CaseView(QWidget):
         self.documents_index = self.tabs.indexOf(self.documents_tab)
         self.consents_index = self.tabs.indexOf(self.consents_tab)
 
+        # Prüfungen: the residence pathways evaluated from the file (preparation, never a decision)
+        from gk_desktop.ui.checks_tab import ChecksTab
+
+        self.checks_tab = ChecksTab(vault, self)
+
         # Vermittlungen (service chains and referrals)
         from gk_desktop.ui.referrals_tab import ReferralsTab
 
@@ -526,6 +531,7 @@ class CaseView(QWidget):
         self.referrals_tab.changed.connect(self._cycle_changed)
         self.referrals_tab.consent_needed.connect(self.record_consent_for)
         self.referrals_index = self.tabs.insertTab(self.planning_index + 1, self.referrals_tab, _("Re&ferrals"))
+        self.checks_index = self.tabs.insertTab(self.referrals_index + 1, self.checks_tab, _("Chec&ks"))
         self.documents_index = self.tabs.indexOf(self.documents_tab)
         self.consents_index = self.tabs.indexOf(self.consents_tab)
 
@@ -647,6 +653,7 @@ class CaseView(QWidget):
             self.planning_tab.retention_years = self.retention_years
             self.planning_tab.set_case(c["case_code"], cyc["case"]["id"], cyc)
             self.referrals_tab.set_case(c["case_code"], cyc["case"]["id"], c["id"], cyc)
+        self.checks_tab.set_client(c["case_code"])
         if self.consents_tab.client_id != c["id"] or self.consents_tab.case_code != c["case_code"]:
             self.consents_tab.set_client(c["case_code"], c["id"])
         else:
@@ -948,6 +955,7 @@ class CaseView(QWidget):
         self.consents_tab.clear()
         self.referrals_tab.clear()
         self.planning_tab.clear()
+        self.checks_tab.clear()
         if self.matching_dialog is not None:
             self.matching_dialog.clear()
             self.matching_dialog.close()
