@@ -35,9 +35,9 @@ def extract() -> Catalog:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     # The residence checks' criterion labels: plain English strings in a table of the domain.
     sys.path.insert(0, str(SRC.parent))
-    from gk_desktop.domain.residence_checks import LABELS
+    from gk_desktop.domain.residence_checks import LABELS, QUESTIONS
 
-    for text in LABELS.values():
+    for text in (*LABELS.values(), *QUESTIONS.values()):
         if text not in template:
             template.add(text, None, [("domain/residence_checks.py", 0)])
     return template

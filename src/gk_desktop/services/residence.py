@@ -27,9 +27,18 @@ from gk_desktop.domain.enums import (
     WorkType,
 )
 from gk_desktop.errors import InputRejectedError
-from gk_desktop.i18n import _
+from gk_desktop.i18n import N_, _
 from gk_desktop.services import rules as rules_mod
 from gk_desktop.storage import models as M
+
+
+EMPLOYMENT_LABELS = {
+    "ERLAUBT": N_("permitted"), "NUR_MIT_ERLAUBNIS_ABH": N_("only with the ABH's permission"),
+    "VERBOT_60A_ABS6": N_("banned (§ 60a (6))"), "VERBOT_60B": N_("banned (§ 60b)"),
+    "WARTEZEIT_ASYLG": N_("waiting period (AsylG)"), "UNBEKANNT": N_("unknown"),
+}
+IDENTITY_LABELS = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no")}
+COVERAGE_LABELS = {"VOLL": N_("fully"), "UEBERWIEGEND": N_("mostly"), "NEIN": N_("no")}
 
 
 def _enum(cls: Any, value: str | None) -> Any:
@@ -72,11 +81,25 @@ def file_facts(session: Any, client_id: str) -> rc.FileFacts:
     )
 
 
+def _readable(value: Any) -> Any:
+    """Dates as dd.MM.yyyy, enumeration identifiers (a status, a kind of work …) as their label."""
+    from gk_desktop import labels
+
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, str) and value.isupper():
+        for table in (labels.RESIDENCE_STATUS_SHORT, labels.WORK_TYPE, labels.QUALIFICATION, EMPLOYMENT_LABELS,
+                      IDENTITY_LABELS, COVERAGE_LABELS):
+            if value in table:
+                return labels.label(table, value)
+    return value
+
+
 def render(text: rc.Text | None) -> str:
     """A domain text in the UI language (dates dd.MM.yyyy); the English source when untranslated."""
     if text is None:
         return ""
-    args = {k: v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for k, v in text.args}
+    args = {k: _readable(v) for k, v in text.args}
     try:
         return _(text.template).format(**args)
     except (KeyError, IndexError, ValueError):
