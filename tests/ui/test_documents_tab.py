@@ -91,7 +91,7 @@ def test_attach_view_change_export_delete(qtbot, opened, tmp_path: Path, monkeyp
     ops.wait_all()
     assert asked["name"] == f"{code}_ZEUGNIS_2026-07-01.pdf" and "zqx" not in asked["name"].lower()
     assert target.read_bytes() == pdf
-    assert str(target) in tab.status.text()
+    qtbot.waitUntil(lambda: str(target) in tab.status.text(), timeout=5000)  # the answer comes queued
 
     # Delete.
     monkeypatch.setattr("gk_desktop.ui.case_view.confirm_delete", lambda *a, **k: True)
