@@ -15,9 +15,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QDialog,
     QLabel,
     QMessageBox,
@@ -34,7 +32,7 @@ from gk_desktop import labels
 from gk_desktop.ui.client_view import client_html
 from gk_desktop.ui.ops import Op
 from gk_desktop.ui.tables import Col as Column
-from gk_desktop.ui.tables import RowsModel
+from gk_desktop.ui.tables import RowsModel, table_view
 from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.widgets import format_date
 
@@ -212,18 +210,7 @@ class RecordTableModel(RowsModel):
 
 
 def _table(model: RecordTableModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.setAccessibleName(name)
-    return table
+    return table_view(model, name)
 
 
 def _heading(text: str) -> QLabel:

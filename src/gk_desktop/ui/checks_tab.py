@@ -16,11 +16,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.i18n import N_, _
 from gk_desktop.ui.ops import Op, show_error
-from gk_desktop.ui.tables import Col, RowsModel
+from gk_desktop.ui.tables import Col, RowsModel, table_view
 from gk_desktop.ui.widgets import format_date
 
 BANNER = N_("Preparation for the conversation with the immigration office – not a legal decision.")
@@ -136,19 +134,7 @@ class DotModel(RowsModel):
 
 
 def _table(model: RowsModel, name: str, *, wrap: bool = False) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(wrap)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.setAccessibleName(name)
-    return table
+    return table_view(model, name, wrap=wrap, single=True)
 
 
 def _heading(text: str = "") -> QLabel:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from gk_desktop.i18n import _
 
@@ -128,3 +129,22 @@ class MutedTableModel(RowsModel):
 
     def is_muted(self, row: int) -> bool:
         return 0 <= row < len(self._rows) and self._flag(self._muted, self._rows[row])
+
+
+def table_view(model: Any, name: str, *, wrap: bool = False, single: bool = False) -> QTableView:
+    """A read-only table for ``model``: whole rows selected, no editing, Tab leaves the table,
+    alternating rows, the last column stretched; ``name`` for screen readers."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(wrap)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setAccessibleName(name)
+    return table
