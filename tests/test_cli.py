@@ -738,3 +738,15 @@ def test_residence_check(run: Cli, vault: str, tmp_path: Path, monkeypatch: pyte
     assert [c["pathway"] for c in one["checks"]] == ["P25A"]
     run.json("residence-check", code, "--pathway", "P99", expect=4, GK_PASSPHRASE=PASSPHRASE)
     run.json("residence-check", "GK-26-NOPE00", expect=7, GK_PASSPHRASE=PASSPHRASE)
+
+
+def test_residence_check_save(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Samir", "last_name": "Haddad", "birth_date": "2001-03-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2019-05-01", "valid_until": "2027-04-30"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    extra = _write(tmp_path, "x.json", {"abh_consulted_on": "2026-11-20", "outcomes": {"integration_prognosis": "JA"}})
+    out = run.json("residence-check", code, "--pathway", "P25A", "--save", "--from", extra, GK_PASSPHRASE=PASSPHRASE)
+    (saved,) = out["checks"]
+    assert saved["id"] and saved["pathway"] == "P25A" and saved["rule_stand"] == "2026-11-25"
+    run.json("residence-check", code, "--save", expect=2, GK_PASSPHRASE=PASSPHRASE)

@@ -491,6 +491,15 @@ def cmd_case_show(args: argparse.Namespace) -> int:
 def cmd_residence_check(args: argparse.Namespace) -> int:
     from gk_desktop.services import residence
 
+    if args.save:
+        if not args.pathway:
+            raise UsageError(_("--save needs --pathway."))
+        data = _read_input(args.source) if args.source else {}
+        with _open_for_data(args) as v:
+            saved = residence.save_check(v, args.case_code, args.pathway, data)
+        _emit(args, {"checks": [saved]}, lambda: _("Check saved: {pathway} {light} (Stand {stand}).").format(
+            pathway=saved["pathway"], light=saved["result"], stand=saved["rule_stand"] or "–"))
+        return 0
     with _open_for_data(args) as v:
         results = residence.check_client(v, args.case_code, args.pathway)
     checks = [residence.result_json(r) for r in results]
@@ -596,6 +605,9 @@ def build_parser() -> argparse.ArgumentParser:
             _("residence-law checks from the file (preparation for the immigration office, not a decision)"))
     p.add_argument("case_code", metavar="CASE_CODE")
     p.add_argument("--pathway", metavar="P", help=_("one pathway (P60C, P16G, P19D_1A, P60D, P25A, P25B, P104C)"))
+    p.add_argument("--save", action="store_true",
+                   help=_("store the check of --pathway with its Stand (and outcomes, overrides, ABH dates from --from)"))
+    p.add_argument("--from", dest="source", metavar="FILE", help=_("JSON file, or - for stdin"))
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")

@@ -64,3 +64,35 @@ def test_the_words_prepare_and_never_promise(open_vault) -> None:
     text = str([residence.result_json(r) for r in residence.check_client(open_vault, code)]).lower()
     for word in ("entitled", "anspruch", "claim"):
         assert word not in text
+
+
+def test_saving_a_check_with_outcomes_overrides_and_the_abh(open_vault) -> None:
+    code = clients.add_client(open_vault, FILE).case_code
+    saved = residence.save_check(open_vault, code, "P25A", {
+        "outcomes": {"integration_prognosis": "JA"},
+        "overrides": {"school_or_qualification": {"status": "ERFUELLT", "reason": "Zeugnis liegt im Original vor"}},
+        "abh_consulted_on": "2026-11-20", "abh_result": "Antrag vorbereiten", "applied_on": "2026-11-24"})
+    assert saved["pathway"] == "P25A" and saved["rule_stand"] == "2026-11-25" and saved["id"]
+    crit = {c["key"]: c for c in saved["criteria"]}
+    assert crit["school_or_qualification"]["overridden"] and crit["integration_prognosis"]["status"] == "ERFUELLT"
+    (stored,) = residence.list_checks(open_vault, code)
+    assert (stored["pathway"], stored["light"], stored["stand"], stored["applied_on"]) == (
+        "P25A", saved["result"], "2026-11-25", "2026-11-24")
+    assert stored["overrides"]["school_or_qualification"][1] == "Zeugnis liegt im Original vor"
+    assert stored["outcomes"] == {"integration_prognosis": "JA"}
+
+
+@pytest.mark.parametrize(("data", "needle"), [
+    ({"overrides": {"school_or_qualification": {"status": "ERFUELLT"}}}, "reason"),
+    ({"overrides": {"no_such": {"status": "ERFUELLT", "reason": "x"}}}, "overrides.no_such"),
+    ({"overrides": {"duldung_months": {"status": "ABSEHBAR", "reason": "x"}}}, "expected_date"),
+    ({"outcomes": {"integration_prognosis": "VIELLEICHT"}}, "outcomes.integration_prognosis"),
+    ({"abh_consulted_on": "2026-02-30"}, "abh_consulted_on"),
+    ({"colour": "red"}, "colour"),
+])
+def test_bad_saves_change_nothing(open_vault, data, needle) -> None:
+    code = clients.add_client(open_vault, FILE).case_code
+    with pytest.raises(InputRejectedError) as err:
+        residence.save_check(open_vault, code, "P25A", data)
+    assert needle in err.value.message
+    assert residence.list_checks(open_vault, code) == []

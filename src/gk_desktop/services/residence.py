@@ -146,3 +146,129 @@ def check_client(vault: Any, case_code: str, pathway: str | None = None, *, on: 
     if chosen is not None:
         return [rc.check(chosen, facts, rules, on)]
     return list(rc.check_all(facts, rules, on))
+
+
+# --------------------------------------------------------------------------- saved checks
+
+ABH_KEYS = ("abh_consulted_on", "abh_result", "applied_on", "decided_on", "decision", "note")
+
+
+def _parse_outcomes(data: Any, problems: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    raw = data.get("outcomes") or {}
+    if not isinstance(raw, dict):
+        problems.add("outcomes", _("expected an object"))
+        return out
+    for key, value in raw.items():
+        if key not in rc.OUTCOME_KEYS:
+            problems.add(f"outcomes.{key}", _("unknown key"))
+        elif not isinstance(value, str) or value.upper() not in rc.OUTCOME_VALUES:
+            problems.add(f"outcomes.{key}", _("JA or NEIN"))
+        else:
+            out[key] = value.upper()
+    return out
+
+
+def _parse_overrides(pathway: rc.ResidencePathway, data: Any, problems: Any) -> dict[str, Any]:
+    """{"criterion key": {"status", "reason", "expected_date"}}: a hand override needs its reason."""
+    from gk_desktop.services.records import parse_date
+
+    out: dict[str, Any] = {}
+    raw = data.get("overrides") or {}
+    if not isinstance(raw, dict):
+        problems.add("overrides", _("expected an object"))
+        return out
+    for key, item in raw.items():
+        path = f"overrides.{key}"
+        if key not in rc.PATHWAY_KEYS.get(pathway, ()):
+            problems.add(path, _("no such criterion of this pathway"))
+            continue
+        if not isinstance(item, dict):
+            problems.add(path, _("expected an object"))
+            continue
+        status = str(item.get("status") or "").upper()
+        reason = " ".join(str(item.get("reason") or "").split())
+        if status not in rc.CriterionStatus.__members__:
+            problems.add(f"{path}.status", _("unknown value; allowed: {values}").format(
+                values=", ".join(rc.CriterionStatus.__members__)))
+            continue
+        if not reason:
+            problems.add(f"{path}.reason", _("an override by hand states its reason"))
+            continue
+        day = parse_date(item.get("expected_date"), f"{path}.expected_date", problems) if item.get("expected_date") else None
+        if status == "ABSEHBAR" and day is None:
+            problems.add(f"{path}.expected_date", _("required for ABSEHBAR"))
+            continue
+        out[key] = (rc.CriterionStatus(status), reason, day) if day else (rc.CriterionStatus(status), reason)
+    return out
+
+
+def save_check(vault: Any, case_code: str, pathway: str, data: Any = None, *, on: dt.date | None = None,
+               source: str = "cli") -> dict[str, Any]:
+    """Evaluate ``pathway`` with the worker's ``outcomes`` and ``overrides`` and store the result
+    with its Stand and the ABH coordination (``abh_consulted_on``, ``abh_result``, ``applied_on``,
+    ``decided_on``, ``decision``, ``note``). Returns the saved check as JSON."""
+    import dataclasses
+    import json
+
+    from gk_desktop.services.clients import _get_client
+    from gk_desktop.services.records import Problems, parse_record
+
+    on = on or today()
+    data = data or {}
+    problems = Problems()
+    if not isinstance(data, dict):
+        raise InputRejectedError(_("The input must be one JSON object. Nothing was changed."))
+    key = (pathway or "").strip().upper()
+    if key not in rc.ResidencePathway.__members__:
+        raise InputRejectedError(_("Unknown pathway; allowed: {values}").format(
+            values=", ".join(rc.ResidencePathway.__members__)))
+    chosen = rc.ResidencePathway(key)
+    outcomes = _parse_outcomes(data, problems)
+    overrides = _parse_overrides(chosen, data, problems)
+    extra = parse_record(M.ResidenceCheck, {k: data[k] for k in ABH_KEYS if k in data}, "", problems, partial=True,
+                         skip=frozenset(c.key for c in M.ResidenceCheck.__table__.columns) - set(ABH_KEYS))
+    unknown = sorted(set(data) - set(ABH_KEYS) - {"outcomes", "overrides"})
+    for name in unknown:
+        problems.add(name, _("unknown key"))
+    problems.raise_if_any()
+    with vault.session() as s:
+        client = _get_client(s, case_code)
+        facts = dataclasses.replace(file_facts(s, client.id), outcomes=outcomes,
+                                    overrides={(chosen, k): v for k, v in overrides.items()})
+        result = rc.check(chosen, facts, rules_mod.load(s).ruleset, on)
+        shown = result_json(result)
+        saved = M.ResidenceCheck(
+            client_id=client.id, on=on, pathway=chosen.value, light=result.light.value,
+            possible_from=result.possible_from, deadline=result.deadline, stand=result.stand,
+            result_json=json.dumps(shown, ensure_ascii=False, sort_keys=True),
+            outcomes_json=json.dumps(outcomes, sort_keys=True),
+            overrides_json=json.dumps({k: [v[0].value, v[1], *(v[2:] and [v[2].isoformat()])]
+                                       for k, v in overrides.items()}, ensure_ascii=False, sort_keys=True),
+            **extra)
+        s.add(saved)
+        s.flush()
+        vault.record_event("create", session=s, source=source, target_table="residence_check", target_id=saved.id)
+        s.commit()
+        return {"id": saved.id, **shown}
+
+
+def list_checks(vault: Any, case_code: str) -> list[dict[str, Any]]:
+    """The saved checks of a client, newest first (each with the Stand it used)."""
+    import json
+
+    from gk_desktop.services.clients import _get_client
+    from gk_desktop.services.records import record_json
+
+    with vault.session() as s:
+        client = _get_client(s, case_code)
+        rows = s.execute(select(M.ResidenceCheck).where(M.ResidenceCheck.client_id == client.id)
+                         .order_by(M.ResidenceCheck.on.desc(), M.ResidenceCheck.id.desc())).scalars()
+        out = []
+        for r in rows:
+            item = record_json(r, skip=frozenset({"result_json", "outcomes_json", "overrides_json"}))
+            item["result"] = json.loads(r.result_json or "{}")
+            item["outcomes"] = json.loads(r.outcomes_json or "{}")
+            item["overrides"] = json.loads(r.overrides_json or "{}")
+            out.append(item)
+        return out

@@ -601,6 +601,30 @@ class Referral(SyncedMixin, Base):
     funding_component: Mapped[str | None] = mapped_column(String(20))
 
 
+class ResidenceCheck(SyncedMixin, Base):
+    """Aufenthaltsrechtliche Prüfung as saved: the result on its day with the Stand of the rules it
+    used, the worker's recorded outcomes and overrides (with reasons), and the coordination with
+    the ABH (consulted on, result, application, decision). Decision support, never a decision."""
+
+    __tablename__ = "residence_check"
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    pathway: Mapped[str] = mapped_column(String(20))
+    light: Mapped[str] = mapped_column(String(10))
+    possible_from: Mapped[dt.date | None] = mapped_column(Date)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    stand: Mapped[dt.date | None] = mapped_column(Date)
+    result_json: Mapped[str] = mapped_column(Text, default="{}")
+    outcomes_json: Mapped[str] = mapped_column(Text, default="{}")
+    overrides_json: Mapped[str] = mapped_column(Text, default="{}")
+    abh_consulted_on: Mapped[dt.date | None] = mapped_column(Date)
+    abh_result: Mapped[str] = mapped_column(Text, default="")
+    applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class Draft(Base):
     """A form being typed (an interview …), autosaved every few seconds: local to this device,
     never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
@@ -626,7 +650,7 @@ CLIENT_CHILD_MODELS: tuple[type[Base], ...] = (
 SYNCED_MODELS: tuple[type[Base], ...] = (
     FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea, Document,
     OfferCategoryRow, Partner, PartnerContact, Offer, Consent, Disclosure,
-    Assessment, Need, Resource, Goal, Task, Agreement, ServiceChain, Referral,
+    Assessment, Need, Resource, Goal, Task, Agreement, ServiceChain, Referral, ResidenceCheck,
 )
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
 # Content-addressed file contents: synced by hash, not as records (SYNC.md §3.7).
