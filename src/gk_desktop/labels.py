@@ -230,3 +230,13 @@ LEGAL_BASIS = {
     "EINWILLIGUNG": N_("consent"), "GESETZLICHE_PFLICHT": N_("legal duty"),
     "AUSKUNFT_BETROFFENE": N_("the client's access request"),
 }
+
+EMPLOYMENT = {
+    "ERLAUBT": N_("permitted"), "NUR_MIT_ERLAUBNIS_ABH": N_("only with the ABH's permission"),
+    "VERBOT_60A_ABS6": N_("banned (§ 60a (6))"), "VERBOT_60B": N_("banned (§ 60b)"),
+    "WARTEZEIT_ASYLG": N_("waiting period (AsylG)"), "UNBEKANNT": N_("unknown"),
+}
+
+IDENTITY_CLARIFIED = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no"), "UNBEKANNT": N_("unknown")}
+
+INCOME_COVERAGE = {"VOLL": N_("fully"), "UEBERWIEGEND": N_("mostly"), "NEIN": N_("no")}

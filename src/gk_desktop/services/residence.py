@@ -27,18 +27,9 @@ from gk_desktop.domain.enums import (
     WorkType,
 )
 from gk_desktop.errors import InputRejectedError
-from gk_desktop.i18n import N_, _
+from gk_desktop.i18n import _
 from gk_desktop.services import rules as rules_mod
 from gk_desktop.storage import models as M
-
-
-EMPLOYMENT_LABELS = {
-    "ERLAUBT": N_("permitted"), "NUR_MIT_ERLAUBNIS_ABH": N_("only with the ABH's permission"),
-    "VERBOT_60A_ABS6": N_("banned (§ 60a (6))"), "VERBOT_60B": N_("banned (§ 60b)"),
-    "WARTEZEIT_ASYLG": N_("waiting period (AsylG)"), "UNBEKANNT": N_("unknown"),
-}
-IDENTITY_LABELS = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no")}
-COVERAGE_LABELS = {"VOLL": N_("fully"), "UEBERWIEGEND": N_("mostly"), "NEIN": N_("no")}
 
 
 def _enum(cls: Any, value: str | None) -> Any:
@@ -88,8 +79,8 @@ def _readable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, str) and value.isupper():
-        for table in (labels.RESIDENCE_STATUS_SHORT, labels.WORK_TYPE, labels.QUALIFICATION, EMPLOYMENT_LABELS,
-                      IDENTITY_LABELS, COVERAGE_LABELS):
+        for table in (labels.RESIDENCE_STATUS_SHORT, labels.WORK_TYPE, labels.QUALIFICATION, labels.EMPLOYMENT,
+                      labels.IDENTITY_CLARIFIED, labels.INCOME_COVERAGE):
             if value in table:
                 return labels.label(table, value)
     return value

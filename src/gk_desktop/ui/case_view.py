@@ -34,7 +34,7 @@ from gk_desktop.ui.ops import Op
 from gk_desktop.ui.tables import Col as Column
 from gk_desktop.ui.tables import RowsModel, table_view
 from gk_desktop.ui.privacy import privacy
-from gk_desktop.ui.widgets import format_date
+from gk_desktop.ui.widgets import ask, format_date
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,11 +43,7 @@ CONTACT_TYPE = {
     "VIDEO_MESSENGER": N_("video / messenger"), "BEGLEITUNG": N_("accompanying to an appointment"),
     "FALLKONFERENZ": N_("case conference"), "SCHRIFTVERKEHR": N_("correspondence"),
 }
-EMPLOYMENT = {
-    "ERLAUBT": N_("permitted"), "NUR_MIT_ERLAUBNIS_ABH": N_("only with the ABH's permission"),
-    "VERBOT_60A_ABS6": N_("banned (§ 60a (6))"), "VERBOT_60B": N_("banned (§ 60b)"),
-    "WARTEZEIT_ASYLG": N_("waiting period (AsylG)"), "UNBEKANNT": N_("unknown"),
-}
+EMPLOYMENT = labels.EMPLOYMENT
 SOURCE = {"DOKUMENT_GESEHEN": N_("document seen"), "ANGABE_KLIENT": N_("client's statement"),
           "ABH_MIT_EINWILLIGUNG": N_("ABH, with consent")}
 ASYLUM_STAGE = {
@@ -56,7 +52,7 @@ ASYLUM_STAGE = {
     "OFFENSICHTLICH_UNBEGRUENDET": N_("manifestly unfounded"), "KLAGE_ANHAENGIG": N_("appeal pending"),
     "RECHTSKRAEFTIG": N_("final"), "FOLGEANTRAG": N_("subsequent application"), "DUBLIN": N_("Dublin procedure"),
 }
-IDENTITY_CLARIFIED = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no"), "UNBEKANNT": N_("unknown")}
+IDENTITY_CLARIFIED = labels.IDENTITY_CLARIFIED
 IDENTITY_ACTION = {
     "BOTSCHAFTSTERMIN": N_("embassy appointment"), "PASSANTRAG": N_("passport application"),
     "ANFRAGE_FAMILIE": N_("request to the family"), "EIDESSTATTLICHE_VERSICHERUNG": N_("sworn statement"),
@@ -223,16 +219,7 @@ def _heading(text: str) -> QLabel:
 
 def confirm_delete(parent: QWidget, title: str, text: str) -> bool:
     """Ask before deleting, with verbs on the buttons ("Löschen" / "Abbrechen"); Esc cancels."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(title)
-    box.setText(text)
-    delete = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is delete
+    return ask(parent, title, text, _("Delete"), role=QMessageBox.ButtonRole.DestructiveRole, default_is_verb=False)
 
 
 def embassy_warning_applies(client: dict[str, Any]) -> bool:

@@ -53,7 +53,7 @@ from gk_desktop.services import cycle
 from gk_desktop.ui.consents_tab import SavingDialog, categories_text, field_problems, status_text
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.record_editor import FieldSpec
-from gk_desktop.ui.widgets import format_date
+from gk_desktop.ui.widgets import ask, format_date
 from gk_desktop.ui.tables import Col, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -219,17 +219,8 @@ class StatusButton(QPushButton):
 
 def ask_to_record_consent(parent: QWidget, exc: BaseException, status: str) -> bool:
     """The refusal of a status change for want of a consent; True when the worker chooses to record it."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle(_("Consent missing"))
-    box.setText(error_text(exc))
-    box.setInformativeText(_(CONSENT_MISSING_HINT).format(status=status_label(status)))
-    record = box.addButton(_("Record consent …"), QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(record)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is record
+    return ask(parent, _("Consent missing"), error_text(exc), _("Record consent …"),
+               info=_(CONSENT_MISSING_HINT).format(status=status_label(status)), icon=QMessageBox.Icon.Information)
 
 
 # --------------------------------------------------------------------------- dialogs

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.services import cycle
+from gk_desktop.ui.widgets import ask
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.referrals_tab import (
     LONG_WAIT_DAYS,
@@ -55,17 +56,9 @@ def waits_long(row: dict[str, Any]) -> bool:
 
 def ask_to_open_case(parent: QWidget, exc: BaseException, status: str, case_code: str) -> bool:
     """The refusal of a status change for want of a consent; True when the worker opens the case."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle(_("Consent missing"))
-    box.setText(error_text(exc))
-    box.setInformativeText(_(OPEN_CASE_HINT).format(status=status_label(status), code=case_code))
-    open_button = box.addButton(_("Open case"), QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(open_button)
-    box.setEscapeButton(cancel)
-    box.exec()
-    return box.clickedButton() is open_button
+    return ask(parent, _("Consent missing"), error_text(exc), _("Open case"),
+               info=_(OPEN_CASE_HINT).format(status=status_label(status), code=case_code),
+               icon=QMessageBox.Icon.Information)
 
 
 class ReferralsView(QWidget):

@@ -171,3 +171,22 @@ class RecoveryKeyView(QWidget):
 
         self.save_button.setEnabled(False)
         Op(self, work, lane="cpu").on_success(done).on_failure(failed).run()
+
+
+def ask(parent: QWidget | None, title: str, text: str, verb: str, *, info: str = "",
+        role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+        icon: QMessageBox.Icon = QMessageBox.Icon.Question, default_is_verb: bool = True) -> bool:
+    """A question with a verb on its button and "Abbrechen" beside it (Esc cancels); True when the
+    worker chose the verb."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if info:
+        box.setInformativeText(info)
+    yes = box.addButton(verb, role)
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes if default_is_verb else cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
