@@ -167,6 +167,15 @@ def _apply(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
+def _created(vault: Any, session: Any, obj: Any, source: str) -> str:
+    """Add a new record, log its creation (never the payload) and commit; its id."""
+    session.add(obj)
+    session.flush()
+    vault.record_event("create", session=session, source=source, target_table=obj.__tablename__, target_id=obj.id)
+    session.commit()
+    return obj.id
+
+
 def _client_id_of_case(session: Any, case_id: str) -> str:
     return session.execute(select(M.Case.client_id).where(M.Case.id == case_id)).scalar_one()
 
@@ -319,11 +328,7 @@ def add_goal(vault: Any, case_code: str, data: Any, *, case_id: str | None = Non
             problems.add("target_on", _("lies before {field}").format(field="start_on"))
             problems.raise_if_any()
         goal = M.Goal(case_id=case.id, **values)
-        s.add(goal)
-        s.flush()
-        vault.record_event("create", session=s, source=source, target_table="goal", target_id=goal.id)
-        s.commit()
-        return goal.id
+        return _created(vault, s, goal, source)
 
 
 def update_goal(vault: Any, goal_id: str, data: Any, *, source: str = "cli") -> None:
@@ -374,11 +379,7 @@ def add_task(vault: Any, case_code: str, data: Any, *, case_id: str | None = Non
         _task_check(s, case.id)(s, None, values, problems)
         problems.raise_if_any()
         task = M.Task(case_id=case.id, **values)
-        s.add(task)
-        s.flush()
-        vault.record_event("create", session=s, source=source, target_table="task", target_id=task.id)
-        s.commit()
-        return task.id
+        return _created(vault, s, task, source)
 
 
 def update_task(vault: Any, task_id: str, data: Any, *, source: str = "cli") -> None:
@@ -458,11 +459,7 @@ def add_chain(vault: Any, case_code: str, data: Any, *, case_id: str | None = No
         if values.get("start_on") is None:
             values["start_on"] = today()
         chain = M.ServiceChain(case_id=case.id, **values)
-        s.add(chain)
-        s.flush()
-        vault.record_event("create", session=s, source=source, target_table="service_chain", target_id=chain.id)
-        s.commit()
-        return chain.id
+        return _created(vault, s, chain, source)
 
 
 def update_chain(vault: Any, chain_id: str, data: Any, *, source: str = "cli") -> None:
@@ -504,11 +501,7 @@ def add_referral(vault: Any, chain_id: str, data: Any, *, source: str = "cli") -
         last = s.execute(select(func.max(M.Referral.position)).where(M.Referral.chain_id == chain_id)).scalar()
         referral = M.Referral(chain_id=chain_id, position=(last or 0) + 1, status="VORGESCHLAGEN",
                               status_since=today(), **{k: v for k, v in values.items() if k != "status"})
-        s.add(referral)
-        s.flush()
-        vault.record_event("create", session=s, source=source, target_table="referral", target_id=referral.id)
-        s.commit()
-        return referral.id
+        return _created(vault, s, referral, source)
 
 
 def update_referral(vault: Any, referral_id: str, data: Any, *, source: str = "cli") -> None:
