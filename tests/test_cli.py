@@ -750,3 +750,29 @@ def test_residence_check_save(run: Cli, vault: str, tmp_path: Path, monkeypatch:
     (saved,) = out["checks"]
     assert saved["id"] and saved["pathway"] == "P25A" and saved["rule_stand"] == "2026-11-25"
     run.json("residence-check", code, "--save", expect=2, GK_PASSPHRASE=PASSPHRASE)
+    (listed,) = run.json("residence-check", code, "--saved", GK_PASSPHRASE=PASSPHRASE)["saved"]
+    assert listed["id"] == saved["id"] and listed["outcomes"] == {"integration_prognosis": "JA"}
+    later = _write(tmp_path, "later.json", {"applied_on": "2026-11-24"})
+    (changed,) = run.json("residence-check", code, "--update", saved["id"], "--from", later,
+                          GK_PASSPHRASE=PASSPHRASE)["saved"]
+    assert changed["applied_on"] == "2026-11-24" and changed["abh_consulted_on"] == "2026-11-20"
+    bad = _write(tmp_path, "bad.json", {"decided_on": "2026-11-01"})
+    run.json("residence-check", code, "--update", saved["id"], "--from", bad, expect=4, GK_PASSPHRASE=PASSPHRASE)
+    run.json("residence-check", code, "--update", "nope", "--from", later, expect=7, GK_PASSPHRASE=PASSPHRASE)
+
+
+def test_residence_overview(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Samir", "last_name": "Haddad", "birth_date": "2000-03-01", "entry_date_de": "2019-05-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2019-05-01", "valid_until": "2027-04-30"}],
+            "education_records": [{"country": "DE", "start_date": "2019-08-01", "end_date": "2022-07-31",
+                                   "attendance_ok": True, "qualification": "HSA_9"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    out = run.json("residence-overview", GK_PASSPHRASE=PASSPHRASE)
+    assert out["on"] == "2026-11-25" and out["rule_stand"] == "2026-11-25"
+    assert {"case_code": code, "pathway": "P25A", "result": "GRUEN"}.items() <= next(
+        r for r in out["pathways"] if r["pathway"] == "P25A").items()
+    assert [(r["case_code"], r["deadline"]) for r in out["turning_27"]] == [(code, "2027-02-28")]
+    assert run.json("residence-overview", "--months", "2", GK_PASSPHRASE=PASSPHRASE)["turning_27"] == []
+    run.json("residence-overview", "--months", "0", expect=2, GK_PASSPHRASE=PASSPHRASE)
+    assert "Samir" not in json.dumps(out) and "Haddad" not in json.dumps(out)

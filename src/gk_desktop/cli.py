@@ -491,6 +491,18 @@ def cmd_case_show(args: argparse.Namespace) -> int:
 def cmd_residence_check(args: argparse.Namespace) -> int:
     from gk_desktop.services import residence
 
+    if args.saved:
+        with _open_for_data(args) as v:
+            saved_checks = residence.list_checks(v, args.case_code)
+        _emit(args, {"saved": saved_checks}, lambda: "\n".join(
+            f"{c['on']}  {c['pathway']:<8} {c['light']:<5} Stand {c['stand'] or '–'}  {c['id']}" for c in saved_checks))
+        return 0
+    if args.update:
+        data = _read_input(args.source) if args.source else {}
+        with _open_for_data(args) as v:
+            changed = residence.update_check(v, args.case_code, args.update, data)
+        _emit(args, {"saved": [changed]}, lambda: _("Saved check updated."))
+        return 0
     if args.save:
         if not args.pathway:
             raise UsageError(_("--save needs --pathway."))
@@ -512,6 +524,27 @@ def cmd_residence_check(args: argparse.Namespace) -> int:
         return "\n".join(lines)
 
     _emit(args, {"checks": checks}, human)
+    return 0
+
+
+def cmd_residence_overview(args: argparse.Namespace) -> int:
+    from gk_desktop.services import residence
+
+    if not 1 <= args.months <= 120:
+        raise UsageError(_("--months must lie between 1 and 120."))
+    with _open_for_data(args) as v:
+        shown = residence.overview(v, months_to_27=args.months, open_cases_only=not args.all)
+    assert shown is not None
+
+    def human() -> str:
+        lines = [_("Preparation for the conversation with the immigration office, not a legal decision.")]
+        lines += [f"{r['case_code']}  {r['pathway']:<8} {r['result']:<5} {r['expected_eligible_on'] or ''}"
+                  for r in shown["pathways"]]
+        lines.append(_("Turning 27 within {n} months, § 25a not red:").format(n=args.months))
+        lines += [f"{r['case_code']}  {r['deadline']}  {r['result']}" for r in shown["turning_27"]]
+        return "\n".join(lines)
+
+    _emit(args, shown, human)
     return 0
 
 
@@ -607,7 +640,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pathway", metavar="P", help=_("one pathway (P60C, P16G, P19D_1A, P60D, P25A, P25B, P104C)"))
     p.add_argument("--save", action="store_true",
                    help=_("store the check of --pathway with its Stand (and outcomes, overrides, ABH dates from --from)"))
+    p.add_argument("--saved", action="store_true", help=_("list the saved checks of the client, newest first"))
+    p.add_argument("--update", metavar="ID",
+                   help=_("record later steps of the ABH coordination on a saved check (from --from)"))
     p.add_argument("--from", dest="source", metavar="FILE", help=_("JSON file, or - for stdin"))
+    p = add("residence-overview", cmd_residence_overview,
+            _("across clients: pathways that are green or yellow; who turns 27 within a year with § 25a not red"))
+    p.add_argument("--all", action="store_true", help=_("also clients without a running case"))
+    p.add_argument("--months", type=int, default=12, metavar="N", help=_("turning 27 within N months (default 12)"))
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")

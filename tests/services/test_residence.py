@@ -96,3 +96,74 @@ def test_bad_saves_change_nothing(open_vault, data, needle) -> None:
         residence.save_check(open_vault, code, "P25A", data)
     assert needle in err.value.message
     assert residence.list_checks(open_vault, code) == []
+
+
+def test_outcomes_recorded_once_hold_for_every_pathway_until_changed(open_vault) -> None:
+    code = clients.add_client(open_vault, FILE).case_code
+    residence.save_check(open_vault, code, "P25A", {"outcomes": {"no_relevant_convictions": "JA"}})
+    live = {r.pathway.value: r for r in residence.check_client(open_vault, code)}
+    convictions = next(c for c in live["P25B"].criteria if c.key == "no_relevant_convictions")
+    assert convictions.status.value == "ERFUELLT"  # recorded with a § 25a check, read by § 25b
+    # A later check carries the earlier outcome forward, adds one, and null takes one back.
+    residence.save_check(open_vault, code, "P25B", {"outcomes": {"legal_order_knowledge": "JA"}})
+    newest = residence.list_checks(open_vault, code)[0]
+    assert newest["outcomes"] == {"no_relevant_convictions": "JA", "legal_order_knowledge": "JA"}
+    residence.save_check(open_vault, code, "P25B", {"outcomes": {"no_relevant_convictions": None}})
+    (p25b,) = residence.check_client(open_vault, code, "P25B")
+    assert next(c for c in p25b.criteria if c.key == "no_relevant_convictions").status.value == "UNKLAR"
+
+
+def test_later_steps_of_the_abh_coordination(open_vault) -> None:
+    code = clients.add_client(open_vault, FILE).case_code
+    saved = residence.save_check(open_vault, code, "P25A", {"abh_consulted_on": "2026-11-20"})
+    changed = residence.update_check(open_vault, code, saved["id"], {"applied_on": "2026-11-24", "note": "per Post"})
+    assert (changed["abh_consulted_on"], changed["applied_on"], changed["note"]) == ("2026-11-20", "2026-11-24", "per Post")
+    assert changed["light"] == saved["result"] and changed["result"]["criteria"] == saved["criteria"]
+    for data, needle in (({"decided_on": "2026-11-23"}, "decided_on"),  # before the application
+                         ({"applied_on": "2026-12-01"}, "applied_on"),  # in the future
+                         ({"light": "GRUEN"}, "light"),  # the result stays as saved
+                         ({"applied_on": "2026-13-01"}, "applied_on")):
+        with pytest.raises(InputRejectedError) as err:
+            residence.update_check(open_vault, code, saved["id"], data)
+        assert needle in err.value.message
+    assert residence.list_checks(open_vault, code)[0] == changed
+    other = clients.add_client(open_vault, dict(FILE, first_name="Other")).case_code
+    with pytest.raises(NotFoundError):
+        residence.update_check(open_vault, other, saved["id"], {"note": "x"})
+
+
+def _file(birth: str, **extra):
+    return dict(FILE, first_name=f"P{birth}", birth_date=birth, **extra)
+
+
+def test_overview_green_or_yellow_by_pathway_and_turning_27(open_vault) -> None:
+    from gk_desktop.services import cycle
+
+    soon = clients.add_client(open_vault, _file("2000-03-01")).case_code  # 27 on 01.03.2027
+    later = clients.add_client(open_vault, _file("2001-03-01")).case_code  # 27 on 01.03.2028
+    no_stay = clients.add_client(open_vault, _file("2000-06-01", residence_periods=[
+        {"status": "DULDUNG_60A", "valid_from": "2026-06-01", "valid_until": "2027-04-30"}],
+        education_records=[])).case_code  # § 25a not reachable before 27: ROT
+    shown = residence.overview(open_vault)
+    assert shown["on"] == "2026-11-25" and shown["rule_stand"] == "2026-11-25"
+    p25a = {r["case_code"]: r["result"] for r in shown["pathways"] if r["pathway"] == "P25A"}
+    assert p25a.get(soon) == "GRUEN" and p25a.get(later) == "GRUEN" and no_stay not in p25a
+    assert all(r["result"] in ("GRUEN", "GELB") for r in shown["pathways"])
+    assert [r["case_code"] for r in shown["turning_27"]] == [soon]
+    assert shown["turning_27"][0]["deadline"] == "2027-02-28"
+    assert residence.overview(open_vault, months_to_27=3)["turning_27"] == []
+    # closed cases are left out unless asked for
+    case_id = clients.show_client(open_vault, soon)["cases"][0]["id"]
+    cycle.close_case(open_vault, case_id, {"closure_reason": "UMZUG", "destination": "UNBEKANNT", "evaluation": "x"})
+    assert soon not in {r["case_code"] for r in residence.overview(open_vault)["pathways"]}
+    everyone = residence.overview(open_vault, open_cases_only=False)
+    assert {r["case_code"]: r["open_case"] for r in everyone["turning_27"]} == {soon: False}
+
+
+def test_overview_can_be_cancelled_and_reports_progress(open_vault) -> None:
+    for i in range(60):
+        clients.add_client(open_vault, _file(f"2001-03-{(i % 28) + 1:02d}"))
+    seen: list[tuple[int, int]] = []
+    assert residence.overview(open_vault, progress=lambda d, t: seen.append((d, t))) is not None
+    assert seen[-1] == (60, 60)
+    assert residence.overview(open_vault, cancelled=lambda: True) is None
