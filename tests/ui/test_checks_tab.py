@@ -111,3 +111,78 @@ def test_status_words() -> None:
         _(checks_tab.EXPECTED_ON).format(date="01.05.2027")
     assert checks_tab.status_text({"status": "NICHT_ERFUELLT"}) == _("not fulfilled")
     assert checks_tab.status_text({"status": "UNKLAR", "overridden": True}).endswith(_(checks_tab.OVERRIDDEN))
+
+
+def _saved_and_reloaded(qtbot, tab, dialog) -> None:
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def test_save_a_check_with_an_outcome_an_override_and_the_abh(qtbot, loaded_tab) -> None:
+    from gk_desktop.services import residence
+
+    tab, code = loaded_tab
+    tab.select_pathway("P25A")
+    assert tab.save_button.isEnabled() and not tab.abh_button.isEnabled()
+    dialog = tab.save_check()
+    qtbot.addWidget(dialog)
+    assert "integration_prognosis" in dialog.outcome_combos
+    prognosis = dialog.outcome_combos["integration_prognosis"]
+    prognosis.setCurrentIndex(prognosis.findData("JA"))
+    combo, day, reason = dialog.override_rows["school_or_qualification"]
+    assert not reason.isEnabled()
+    combo.setCurrentIndex(combo.findData("ABSEHBAR"))
+    assert reason.isEnabled() and day.isEnabled()
+    # refused in the dialog, nothing lost: no reason, no date
+    dialog.save_button.click()
+    assert dialog.isVisible() and dialog.message.isVisibleTo(dialog)
+    assert _("Reason") not in dialog.message.text() or "reason" in dialog.message.text().lower()
+    reason.setText("Zeugnis wird nachgereicht")
+    day.setText("01.03.2027")
+    dialog.widgets["abh_consulted_on"].setText("20.11.2026")
+    dialog.widgets["abh_result"].setText("Antrag vorbereiten")
+    _saved_and_reloaded(qtbot, tab, dialog)
+
+    (saved,) = tab.saved()
+    assert (saved["pathway"], saved["abh_consulted_on"], saved["abh_result"]) == ("P25A", "2026-11-20", "Antrag vorbereiten")
+    assert saved["outcomes"] == {"integration_prognosis": "JA"}
+    assert saved["overrides"]["school_or_qualification"][:2] == ["ABSEHBAR", "Zeugnis wird nachgereicht"]
+    assert tab.saved_model.rowCount() == 1 and "20.11.2026" in _texts(tab.saved_model)[0]
+    # the live check now reads the recorded outcome; the hand override belongs to the saved check only
+    p25a = next(r for r in tab.results() if r["pathway"] == "P25A")
+    crit = {c["key"]: c for c in p25a["criteria"]}
+    assert crit["integration_prognosis"]["status"] == "ERFUELLT" and not crit["school_or_qualification"]["overridden"]
+    # the saved check shows as saved
+    tab.saved_table.selectRow(0)
+    assert "26.11.2026" in tab.title.text() or "25.11.2026" in tab.title.text()
+    assert any(c["overridden"] for c in tab.criteria_model.rows())
+    assert not tab.save_button.isEnabled() and tab.abh_button.isEnabled()
+    assert residence.list_checks(tab._vault, code)[0]["id"] == saved["id"]
+
+
+def test_later_abh_steps_and_a_refusal_in_the_dialog(qtbot, loaded_tab) -> None:
+    tab, _code = loaded_tab
+    tab.select_pathway("P25A")
+    dialog = tab.save_check()
+    qtbot.addWidget(dialog)
+    dialog.widgets["applied_on"].setText("24.11.2026")
+    _saved_and_reloaded(qtbot, tab, dialog)
+    tab.saved_table.selectRow(0)
+    steps = tab.record_abh_steps()
+    qtbot.addWidget(steps)
+    assert steps.widgets["applied_on"].text() == "24.11.2026"
+    steps.widgets["decided_on"].setText("01.11.2026")  # before the application
+    steps.save_button.click()
+    qtbot.waitUntil(lambda: steps.message.isVisibleTo(steps), timeout=5000)
+    assert steps.isVisible() and _("Decided on") in steps.message.text()
+    assert steps.widgets["decided_on"].text() == "01.11.2026"  # nothing typed is lost
+    steps.widgets["decided_on"].setText("25.11.2026")
+    steps.widgets["decision"].setText("Erteilt")
+    _saved_and_reloaded(qtbot, tab, steps)
+    (saved,) = tab.saved()
+    assert (saved["decided_on"], saved["decision"]) == ("2026-11-25", "Erteilt")
+    assert tab._current_saved() == saved["id"]  # the saved check stays in view
+    # a click on a pathway shows the live check again
+    tab.table.selectRow(tab.model.find("P25B"))
+    assert _(checks_tab.PATHWAYS["P25B"]) in tab.title.text() and tab.save_button.isEnabled()

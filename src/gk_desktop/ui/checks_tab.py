@@ -16,11 +16,15 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,7 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.i18n import N_, _
-from gk_desktop.ui.ops import Op, show_error
+from gk_desktop.ui.consents_tab import SavingDialog, _alive, field_problems
+from gk_desktop.ui.ops import Op, error_text, show_error
+from gk_desktop.ui.record_editor import FieldSpec, parse_date
 from gk_desktop.ui.tables import Col, RowsModel, table_view
 from gk_desktop.ui.widgets import format_date
 
@@ -154,6 +160,191 @@ def _criteria_columns() -> list[Col]:
     ]
 
 
+# --------------------------------------------------------------------------- saving a check
+
+ABH_FIELDS: dict[str, str] = {
+    "abh_consulted_on": N_("ABH consulted on"),
+    "abh_result": N_("Result of the consultation"),
+    "applied_on": N_("Application submitted on"),
+    "decided_on": N_("Decided on"),
+    "decision": N_("Decision"),
+    "note": N_("Note"),
+}
+OUTCOME_CHOICES: dict[str, str] = {"": N_("not recorded"), "JA": N_("yes"), "NEIN": N_("no")}
+IDENTITY_STEPS = N_("All reasonable steps to clarify the identity were taken in time")
+OVERRIDE_CHOICES: dict[str, str] = {
+    "": N_("as read from the file"),
+    "ERFUELLT": N_("fulfilled"),
+    "ABSEHBAR": N_("expected"),
+    "NICHT_ERFUELLT": N_("not fulfilled"),
+    "UNKLAR": N_("unclear"),
+}
+SAVE_INTRO = N_("The check is saved with today's result and the legal basis it used. Preparation for the "
+                "conversation with the immigration office – not a legal decision.")
+
+
+def abh_fields() -> list[FieldSpec]:
+    kinds = {"abh_consulted_on": "date", "applied_on": "date", "decided_on": "date"}
+    return [FieldSpec(key, label, kinds.get(key, "text")) for key, label in ABH_FIELDS.items()]
+
+
+def _combo(choices: dict[str, str], value: str | None, name: str) -> QComboBox:
+    combo = QComboBox()
+    for key, text in choices.items():
+        combo.addItem(_(text), key)
+    combo.setCurrentIndex(max(combo.findData(value or ""), 0))
+    combo.setAccessibleName(name)
+    return combo
+
+
+class SaveCheckDialog(SavingDialog):
+    """Save the check of one pathway: the worker's outcomes for what the file cannot answer (in
+    force for every pathway until changed), hand overrides with their reasons, and the
+    coordination with the ABH. ``save(data)`` receives the JSON of ``residence.save_check``."""
+
+    def __init__(self, result: dict[str, Any], outcomes: dict[str, str], parent: QWidget | None, *,
+                 save: Any) -> None:
+        self._save_data = save
+        super().__init__(_("Save check: {pathway}").format(pathway=pathway_name(result["pathway"])), abh_fields(), {},
+                         parent, save=self._collect, intro=_(SAVE_INTRO))
+        self.pathway = result["pathway"]
+        criteria = result.get("criteria") or []
+        keys = {c["key"] for c in criteria}
+
+        # -- outcomes: the questions the file cannot answer
+        self.outcome_combos: dict[str, QComboBox] = {}
+        self._outcomes_in_force = dict(outcomes)
+        outcome_box = QGroupBox(_("Outcomes the file cannot show (they apply to every pathway until changed)"))
+        og = QGridLayout(outcome_box)
+        questions = [(c["key"], c["label"]) for c in criteria if not c.get("answerable", True)]
+        if "identity_in_time" in keys:
+            questions.append(("identity_steps_in_time", _(IDENTITY_STEPS)))
+        for row, (key, label) in enumerate(questions):
+            combo = _combo(OUTCOME_CHOICES, outcomes.get(key), label)
+            text = QLabel(label)
+            text.setWordWrap(True)
+            text.setBuddy(combo)
+            og.addWidget(text, row, 0)
+            og.addWidget(combo, row, 1)
+            self.outcome_combos[key] = combo
+        og.setColumnStretch(0, 1)
+        outcome_box.setVisible(bool(questions))
+
+        # -- overrides: a criterion set by hand, with its reason
+        self.override_rows: dict[str, tuple[QComboBox, QLineEdit, QLineEdit]] = {}
+        override_box = QGroupBox(_("Set a criterion by hand (with the reason)"))
+        grid = QGridLayout(override_box)
+        for col, head in enumerate((_("Criterion"), _("From the file"), _("Set to"), _("expected from"), _("Reason"))):
+            grid.addWidget(_heading(head), 0, col)
+        for row, c in enumerate(criteria, 1):
+            name = QLabel(c["label"])
+            name.setWordWrap(True)
+            combo = _combo(OVERRIDE_CHOICES, None, _("Set “{criterion}” to").format(criterion=c["label"]))
+            name.setBuddy(combo)
+            day = QLineEdit()
+            day.setPlaceholderText(_("DD.MM.YYYY"))
+            day.setMaximumWidth(day.fontMetrics().horizontalAdvance("00.00.00000") + 24)
+            day.setAccessibleName(_("Expected from"))
+            reason = QLineEdit()
+            reason.setAccessibleName(_("Reason for “{criterion}”").format(criterion=c["label"]))
+            reason.setPlaceholderText(_("Why – e.g. a document not yet in the file"))
+            grid.addWidget(name, row, 0)
+            grid.addWidget(QLabel(status_text(c)), row, 1)
+            grid.addWidget(combo, row, 2)
+            grid.addWidget(day, row, 3)
+            grid.addWidget(reason, row, 4)
+            self.override_rows[c["key"]] = (combo, day, reason)
+            combo.currentIndexChanged.connect(lambda _i, k=c["key"]: self._override_changed(k))
+            self._override_changed(c["key"])
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(4, 3)
+
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(0, 0, 0, 0)
+        il.addWidget(outcome_box)
+        il.addWidget(override_box)
+        il.addWidget(_heading(_("Coordination with the immigration office")))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = self.layout()
+        layout.insertWidget(1, scroll, 1)  # after the intro, before the ABH form
+        self.resize(1000, 720)
+
+    def _override_changed(self, key: str) -> None:
+        combo, day, reason = self.override_rows[key]
+        chosen = combo.currentData() or ""
+        day.setEnabled(chosen == "ABSEHBAR")
+        reason.setEnabled(bool(chosen))
+
+    def outcomes(self) -> dict[str, str | None]:
+        """Changed outcomes only (None takes one back)."""
+        out: dict[str, str | None] = {}
+        for key, combo in self.outcome_combos.items():
+            value = combo.currentData() or None
+            if value != self._outcomes_in_force.get(key):
+                out[key] = value
+        return out
+
+    def overrides(self) -> tuple[dict[str, Any], list[str]]:
+        out: dict[str, Any] = {}
+        problems: list[str] = []
+        labels = {c: self.override_rows[c][0].accessibleName() for c in self.override_rows}
+        for key, (combo, day, reason) in self.override_rows.items():
+            status = combo.currentData() or ""
+            if not status:
+                continue
+            name = labels[key]
+            item: dict[str, Any] = {"status": status, "reason": " ".join(reason.text().split())}
+            if not item["reason"]:
+                problems.append(_("{field}: a criterion set by hand needs its reason").format(field=name))
+            if status == "ABSEHBAR":
+                parsed, problem = parse_date(day.text().strip()) if day.text().strip() else (None, _("required"))
+                if problem or parsed is None:
+                    problems.append(_("{field}: expected from: {problem}").format(field=name, problem=problem))
+                else:
+                    item["expected_date"] = parsed.isoformat()
+            out[key] = item
+        return out, problems
+
+    def _collect(self, values: dict[str, Any]) -> None:
+        overrides, problems = self.overrides()
+        if problems:
+            self.refuse("\n".join(problems))
+            return
+        data = {k: v for k, v in values.items() if v not in (None, "")}
+        outcomes = self.outcomes()
+        if outcomes:
+            data["outcomes"] = outcomes
+        if overrides:
+            data["overrides"] = overrides
+        self._save_data(data)
+
+
+def refusal_text(exc: BaseException) -> str:
+    """A service's refusal with the dialog's field labels instead of the keys ("decided_on: …")."""
+    lines = error_text(exc).splitlines()
+    items = [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+    if not items:
+        return "\n".join(lines)
+    return "\n".join(field_problems(items, ABH_FIELDS))
+
+
+def saved_tip(row: dict[str, Any]) -> str:
+    """What the saved check holds besides its light: overrides with reasons, outcomes, the note."""
+    lines = []
+    for key, value in (row.get("overrides") or {}).items():
+        label = next((c.get("label") for c in (row.get("result") or {}).get("criteria", []) if c.get("key") == key), key)
+        lines.append(_("Set by hand: {criterion} – {reason}").format(criterion=label, reason=value[1] if len(value) > 1 else ""))
+    if row.get("abh_result"):
+        lines.append(_("Result of the consultation: {text}").format(text=row["abh_result"]))
+    if row.get("note"):
+        lines.append(_("Note: {text}").format(text=row["note"]))
+    return "\n".join(lines)
+
+
 class ChecksTab(QWidget):
     """Signals:
         loaded(): the checks of the file were (re)computed and are shown.
@@ -166,6 +357,9 @@ class ChecksTab(QWidget):
         self._vault = vault
         self.case_code: str | None = None
         self._results: list[dict[str, Any]] = []
+        self._saved: list[dict[str, Any]] = []
+        self._outcomes: dict[str, str] = {}
+        self._showing_saved = False
         self._token = 0  # the newest load; older answers are dropped
         self._busy = False
 
@@ -178,7 +372,7 @@ class ChecksTab(QWidget):
         self.banner_text = QLabel(_(BANNER))
         self.banner_text.setWordWrap(True)
         self.stand_label = QLabel()
-        self.check_button = QPushButton(_("&Check again"))
+        self.check_button = QPushButton(_("Check a&gain"))
         self.check_button.setToolTip(_("Run the checks again with the current file"))
         self.check_button.clicked.connect(self.reload)
         banner_layout = QHBoxLayout(self.banner)
@@ -224,6 +418,36 @@ class ChecksTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Status of the checks"))
+        self.save_button = QPushButton(_("Sa&ve check …"))
+        self.save_button.setToolTip(_("Save the check of the chosen pathway with your outcomes, criteria set by hand "
+                                      "and the coordination with the immigration office"))
+        self.save_button.clicked.connect(self.save_check)
+
+        # -- the saved checks
+        self.saved_model = DotModel([
+            Col(N_("Saved on"), lambda r: _date(r["on"]), tip=saved_tip),
+            Col(N_("Pathway"), lambda r: pathway_name(r["pathway"]), tip=lambda r: pathway_name(r["pathway"])),
+            Col(N_("Traffic light"), lambda r: light_word(r["light"])),
+            Col(N_("Legal basis as of"), lambda r: _date(r.get("stand"))),
+            Col(N_("ABH consulted"), lambda r: _date(r.get("abh_consulted_on"))),
+            Col(N_("Applied"), lambda r: _date(r.get("applied_on"))),
+            Col(N_("Decision"), lambda r: " ".join(p for p in (_date(r.get("decided_on")), r.get("decision") or "") if p),
+                tip=lambda r: r.get("decision") or ""),
+        ], lambda r: LIGHTS.get(r["light"], ("", ""))[0], self)
+        self.saved_table = _table(self.saved_model, _("Saved checks"))
+        self.saved_table.selectionModel().currentRowChanged.connect(self._saved_changed)
+        self.abh_button = QPushButton(_("ABH s&teps …"))
+        self.abh_button.setToolTip(_("Record later steps of the coordination with the immigration office on the "
+                                     "selected saved check: consultation, application, decision"))
+        self.abh_button.clicked.connect(self.record_abh_steps)
+        self.saved_group = QGroupBox(_("Saved checks"))
+        sg = QVBoxLayout(self.saved_group)
+        sg.setContentsMargins(6, 6, 6, 6)
+        sg.addWidget(self.saved_table, 1)
+        sb = QHBoxLayout()
+        sb.addWidget(self.abh_button)
+        sb.addStretch(1)
+        sg.addLayout(sb)
 
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -234,12 +458,17 @@ class ChecksTab(QWidget):
         rl.addWidget(self.missing_label)
         rl.addWidget(self.possible_label)
         rl.addWidget(self.deadline_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        rl.addLayout(buttons)
 
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.table, 1)
+        ll.addWidget(self.table, 3)
         ll.addWidget(self.status)
+        ll.addWidget(self.saved_group, 2)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -261,7 +490,10 @@ class ChecksTab(QWidget):
         if case_code != self.case_code:
             self.case_code = case_code
             self._results = []
+            self._saved = []
+            self._outcomes = {}
             self.model.set_rows([])
+            self.saved_model.set_rows([])
             self._show_pathway(None)
         self.reload()
 
@@ -277,14 +509,21 @@ class ChecksTab(QWidget):
         self.status.setText(_("Checking the file …"))
         self._update_buttons()
 
-        def run(_ctx: Any) -> list[dict[str, Any]]:
-            return [residence.result_json(r) for r in residence.check_client(vault, code, source="gui")]
+        def run(_ctx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            checks = [residence.result_json(r) for r in residence.check_client(vault, code, source="gui")]
+            return checks, residence.list_checks(vault, code)
 
-        def done(rows: list[dict[str, Any]]) -> None:
+        def done(answer: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
             if token != self._token or self._vault is None:
                 return  # locked, another client or a newer check meanwhile
             self._busy = False
+            rows, saved = answer
+            was_saved = self._current_saved() if self._showing_saved else None
+            self._show_saved(saved)
             self._show_results(rows)
+            row = self.saved_model.find(was_saved) if was_saved else None
+            if row is not None:
+                self.saved_table.selectRow(row)  # the saved check stays in view
             self.loaded.emit()
 
         def failed(exc: BaseException) -> None:
@@ -304,7 +543,10 @@ class ChecksTab(QWidget):
         self._token += 1
         self._busy = False
         self._results = []
+        self._saved = []
+        self._outcomes = {}
         self.model.set_rows([])
+        self.saved_model.set_rows([])
         self._show_pathway(None)
         self._show_stand(None)
         self.status.clear()
@@ -312,6 +554,9 @@ class ChecksTab(QWidget):
 
     def results(self) -> list[dict[str, Any]]:
         return list(self._results)
+
+    def saved(self) -> list[dict[str, Any]]:
+        return list(self._saved)
 
     def select_pathway(self, pathway: str) -> None:
         row = self.model.find(pathway)
@@ -336,9 +581,51 @@ class ChecksTab(QWidget):
             row = 0
         if row is not None:
             self.table.selectRow(row)
-            self._show_pathway(self._results[row])
+            self._show_live(self._results[row])
         else:
             self._show_pathway(None)
+        self._update_buttons()
+
+    def _show_saved(self, saved: list[dict[str, Any]]) -> None:
+        keep = self._current_saved()
+        self._saved = saved
+        # each saved check carries the outcomes in force; the newest one holds them
+        self._outcomes = dict(saved[0].get("outcomes") or {}) if saved else {}
+        self.saved_model.set_rows(saved)
+        self.saved_table.resizeColumnsToContents()
+        self.saved_group.setTitle(_("Saved checks ({n})").format(n=len(saved)) if saved else _("Saved checks"))
+        if keep is not None and self.saved_model.find(keep) is not None:
+            self.saved_table.selectionModel().blockSignals(True)
+            self.saved_table.selectRow(self.saved_model.find(keep))
+            self.saved_table.selectionModel().blockSignals(False)
+
+    def _current_saved(self) -> str | None:
+        index = self.saved_table.currentIndex()
+        if index.isValid() and 0 <= index.row() < self.saved_model.rowCount():
+            return self.saved_model.row_at(index.row())["id"]
+        return None
+
+    def _saved_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not (current.isValid() and 0 <= current.row() < self.saved_model.rowCount()):
+            return
+        saved = self.saved_model.row_at(current.row())
+        self._showing_saved = True
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)  # a click on a pathway shows the live check again
+        selection.clear()
+        selection.blockSignals(False)
+        self.table.viewport().update()
+        self._show_pathway(saved.get("result") or None, saved_on=saved["on"])
+        self._update_buttons()
+
+    def _show_live(self, result: dict[str, Any] | None) -> None:
+        self._showing_saved = False
+        if self.saved_table.selectionModel().hasSelection():
+            self.saved_table.selectionModel().blockSignals(True)
+            self.saved_table.clearSelection()
+            self.saved_table.setCurrentIndex(QModelIndex())
+            self.saved_table.selectionModel().blockSignals(False)
+        self._show_pathway(result)
         self._update_buttons()
 
     def _show_stand(self, stand: str | None) -> None:
@@ -353,9 +640,9 @@ class ChecksTab(QWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and 0 <= current.row() < self.model.rowCount():
-            self._show_pathway(self.model.row_at(current.row()))
+            self._show_live(self.model.row_at(current.row()))
 
-    def _show_pathway(self, result: dict[str, Any] | None) -> None:
+    def _show_pathway(self, result: dict[str, Any] | None, *, saved_on: str | None = None) -> None:
         if result is None:
             self.title.setText(_("Choose a pathway on the left.") if self._results else "")
             self.criteria_model.set_rows([])
@@ -364,7 +651,10 @@ class ChecksTab(QWidget):
                 label.clear()
             return
         name = pathway_name(result["pathway"])
-        self.title.setText(_("{pathway} – {light}").format(pathway=name, light=light_word(result["result"])))
+        title = _("{pathway} – {light}").format(pathway=name, light=light_word(result["result"]))
+        if saved_on:
+            title = _("{title} (saved on {date})").format(title=title, date=_date(saved_on))
+        self.title.setText(title)
         self.title.setToolTip(_(LIGHT_TIPS.get(result["result"], "")))
         criteria = result.get("criteria") or []
         self.criteria_model.set_rows([c for c in criteria if c.get("answerable", True)])
@@ -399,4 +689,79 @@ class ChecksTab(QWidget):
             self.deadline_label.hide()
 
     def _update_buttons(self) -> None:
-        self.check_button.setEnabled(self._vault is not None and self.case_code is not None and not self._busy)
+        ready = self._vault is not None and self.case_code is not None and not self._busy
+        self.check_button.setEnabled(ready)
+        self.save_button.setEnabled(ready and not self._showing_saved and self._current_pathway() is not None)
+        self.abh_button.setEnabled(ready and self._current_saved() is not None)
+
+    # -- saving
+
+    def _current_result(self) -> dict[str, Any] | None:
+        key = self._current_pathway()
+        return next((r for r in self._results if r["pathway"] == key), None)
+
+    def save_check(self) -> SaveCheckDialog | None:
+        """Open the dialog that saves the chosen pathway's check (modeless in tests: returned)."""
+        from gk_desktop.services import residence
+
+        result = self._current_result()
+        vault, code = self._vault, self.case_code
+        if result is None or vault is None or code is None:
+            return None
+        dialog: SaveCheckDialog
+
+        def save(data: dict[str, Any]) -> None:
+            pathway = result["pathway"]
+
+            def ok(saved: dict[str, Any]) -> None:
+                if _alive(dialog):
+                    dialog.succeed(data)
+                self.reload()
+
+            def refused(exc: BaseException) -> None:
+                if _alive(dialog):
+                    dialog.refuse(refusal_text(exc))
+                else:
+                    show_error(self, exc)
+
+            Op(self, lambda _ctx: residence.save_check(vault, code, pathway, data, source="gui")) \
+                .on_success(ok).on_failure(refused).run()
+
+        dialog = SaveCheckDialog(result, self._outcomes, self, save=save)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def record_abh_steps(self) -> SavingDialog | None:
+        """Record later steps of the ABH coordination on the selected saved check."""
+        from gk_desktop.services import residence
+
+        check_id = self._current_saved()
+        vault, code = self._vault, self.case_code
+        if check_id is None or vault is None or code is None:
+            return None
+        saved = next(r for r in self._saved if r["id"] == check_id)
+        dialog: SavingDialog
+
+        def save(values: dict[str, Any]) -> None:
+            def ok(_changed: dict[str, Any]) -> None:
+                if _alive(dialog):
+                    dialog.succeed(values)
+                self.reload()
+
+            def refused(exc: BaseException) -> None:
+                if _alive(dialog):
+                    dialog.refuse(refusal_text(exc))
+                else:
+                    show_error(self, exc)
+
+            Op(self, lambda _ctx: residence.update_check(vault, code, check_id, values, source="gui")) \
+                .on_success(ok).on_failure(refused).run()
+
+        title = _("Coordination with the immigration office: {pathway}, saved on {date}").format(
+            pathway=pathway_name(saved["pathway"]), date=_date(saved["on"]))
+        dialog = SavingDialog(title, abh_fields(), {k: saved.get(k) for k in ABH_FIELDS}, self, save=save,
+                              intro=_("The result of the check stays as saved; here you record what happened since."))
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
