@@ -351,6 +351,47 @@ def bench_client_register(ctx: Context) -> list[Result]:
     ]
 
 
+@benchmark
+def bench_residence(ctx: Context) -> list[Result]:
+    """The residence checks at 10,000 clients: the overview across clients (seven pathways for
+    every client with a running case, in the background in the app) against reading the same
+    facts alone; and one client's checks as the Prüfungen tab runs them."""
+    import random
+
+    from sqlalchemy import select
+
+    from gk_desktop.services import residence
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        runs, facts = [], []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            shown = residence.overview(v, source="bench")
+            runs.append(time.perf_counter() - t0)
+            with v.session() as s:
+                t0 = time.perf_counter()
+                for _row in residence.all_file_facts(s):
+                    pass
+                facts.append(time.perf_counter() - t0)
+        assert shown is not None
+        ctx.notes["overview_rows"] = len(shown["pathways"])
+        ctx.notes["overview_turning_27"] = len(shown["turning_27"])
+        with v.session() as s:
+            codes = list(s.execute(select(Client.case_code)).scalars())
+        one = []
+        for code in random.Random(7).sample(codes, 30):
+            t0 = time.perf_counter()
+            [residence.result_json(r) for r in residence.check_client(v, code, source="bench")]
+            one.append(time.perf_counter() - t0)
+    return [
+        with_baseline("residence_overview_ms", median_ms(runs), "ms", None, median_ms(facts)),
+        Result("residence_check_one_client_ms", median_ms(one), "ms", "<= 100"),
+    ]
+
+
 def _qt_app() -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's "propagateSizeHints" noise

@@ -264,14 +264,16 @@ class SaveCheckDialog(SavingDialog):
         il.setContentsMargins(0, 0, 0, 0)
         il.addWidget(outcome_box)
         il.addWidget(override_box)
-        il.addWidget(_heading(_("Coordination with the immigration office")))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
         layout = self.layout()
         layout.insertWidget(1, scroll, 1)  # after the intro, before the ABH form
-        self.resize(1000, 720)
+        layout.insertWidget(2, _heading(_("Coordination with the immigration office")))
+        self.resize(1000, 760)
+        first = next(iter(self.outcome_combos.values()), None) or next(iter(self.override_rows.values()))[0]
+        first.setFocus()
 
     def _override_changed(self, key: str) -> None:
         combo, day, reason = self.override_rows[key]
