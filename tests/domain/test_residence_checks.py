@@ -431,7 +431,9 @@ def facts_19d(**changes) -> FileFacts:
 def test_19d_after_passed_training_with_job_and_b1_is_green() -> None:
     result = check(P.P19D_1A, facts_19d(), RULES, ON)
     assert result.light is TL.GRUEN
-    assert result.deadline == D(2026, 12, 30)  # six months of job search after passing on 30.06.2026
+    assert result.deadline is None  # employed: no job-search deadline left to watch
+    jobless = check(P.P19D_1A, facts_19d(works=facts_19d().works[:1]), RULES, ON)
+    assert jobless.deadline == D(2026, 12, 30)  # six months of job search after passing on 30.06.2026
 
 
 @pytest.mark.parametrize(("job_start", "light"), [(D(2026, 12, 30), TL.GRUEN), (D(2026, 12, 31), TL.ROT)])

@@ -77,7 +77,7 @@ def test_first_start_wizard_creates_the_vault(qtbot, controller, data_dir: Path,
     _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: controller.main_window is not None and controller.main_window.isVisible(), timeout=10_000)
     assert [controller.main_window.nav.item(i).text() for i in range(controller.main_window.nav.count())] == [
-        "Übersicht", "Klient:innen", "Vermittlungen", "Angebote", "Einstellungen"]
+        "Übersicht", "Klient:innen", "Vermittlungen", "Prüfungen", "Angebote", "Einstellungen"]
 
 
 def test_unlock_wrong_then_right_then_lock_clears_everything(qtbot, controller, new_vault) -> None:

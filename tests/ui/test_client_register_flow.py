@@ -213,3 +213,22 @@ def test_first_contact_kept_as_a_draft_over_a_lock(qtbot, window) -> None:
     d.save()
     qtbot.waitUntil(lambda: w2.clients_view.model.rowCount() == 2, timeout=10_000)
     qtbot.waitUntil(lambda: drafts.list_drafts(ctl.vault) == [], timeout=5000)
+
+
+def test_residence_checks_page_opens_a_case_and_is_checked_again_after_a_change(qtbot, window) -> None:
+    ctl, w = window
+    code = w.clients_view.model.rows()[0].case_code
+    page = w.residence_view
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        w.nav.setCurrentRow(w._pages.index(page))
+    assert w.stack.currentWidget() is page and w.nav.item(w._pages.index(page)).text() == "Prüfungen"
+    w.nav.setCurrentRow(0)
+    with qtbot.assertNotEmitted(page.loaded, wait=300):  # shown again without a change: no new check
+        w.nav.setCurrentRow(w._pages.index(page))
+    page.open_case.emit(code)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.case_view and w.case_view.case_code == code, timeout=10_000)
+    w.case_view.changed.emit()  # a change in the file: the page checks again when shown
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        w.nav.setCurrentRow(w._pages.index(page))
+    ctl.lock()
+    qtbot.waitUntil(lambda: ctl.main_window is None, timeout=10_000)

@@ -170,9 +170,10 @@ class FileFacts:
 # --------------------------------------------------------------------------- results (output)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Text:
-    """An English source template with named placeholders and its arguments (dates as dates)."""
+    """An English source template with named placeholders and its arguments (dates as dates).
+    Not frozen only for speed (the overview builds ~80 per client): treat it as immutable."""
 
     template: str
     args: tuple[tuple[str, Any], ...] = ()
@@ -185,8 +186,10 @@ def _t(template: str, **args: Any) -> Text:
     return Text(template, tuple(sorted(args.items())))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Criterion:
+    """One criterion's evaluation; not frozen only for speed (see :class:`Text`): never changed."""
+
     key: str
     label: str  # English source string; the caller translates it
     status: CriterionStatus
@@ -372,18 +375,24 @@ class _Rules:
         return level, skills
 
 
+_UNSET = object()
+
+
 class _Ctx:
     def __init__(self, facts: FileFacts, rules: RuleSet, on: dt.date) -> None:
         self.facts = facts
         self.on = on
         self.r = _Rules(rules)
+        self._current: object = _UNSET
 
     @property
     def plain_periods(self) -> list[PeriodFact]:
         return [PeriodFact(p.status, p.valid_from, p.valid_until) for p in self.facts.periods]
 
     def current(self) -> ResidenceFact | None:
-        return current_period(list(self.facts.periods), self.on)
+        if self._current is _UNSET:
+            self._current = current_period(list(self.facts.periods), self.on)
+        return self._current  # type: ignore[return-value]
 
 
 def _c(key: str, status: CriterionStatus, value: Text, expected: dt.date | None = None,
@@ -749,7 +758,9 @@ def _p19d_1a(ctx: _Ctx) -> tuple[list[Criterion], dt.date | None]:
             job = _c("job", E, _t("Employed since {date}.", date=first.start_date))
         else:
             job = _c("job", A, _t("Employment starts on {date}.", date=first.start_date), first.start_date)
-    deadline = months_after(end, ctx.r("P19D_JOB_SEARCH_MONTHS")) if end is not None and done.status in (E, A) else None
+    # The job search after the training has its deadline; once employed, none is left to watch.
+    deadline = (months_after(end, ctx.r("P19D_JOB_SEARCH_MONTHS"))
+                if end is not None and done.status in (E, A) and job.status is not E else None)
     return [held_c, done, *_training_qualifies(ctx, work), job, _language(ctx, "german_b1", "P19D_MIN_LANGUAGE"),
             _ask(ctx, "job_matches_qualification"), _ask(ctx, "housing"), _ask(ctx, "no_relevant_convictions"),
             _ask(ctx, "no_identity_deception")], deadline

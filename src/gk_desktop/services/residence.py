@@ -36,12 +36,8 @@ from gk_desktop.storage import models as M
 
 
 def _enum(cls: Any, value: str | None) -> Any:
-    if value is None:
-        return None
-    try:
-        return cls(value)
-    except ValueError:
-        return None
+    """The member of ``cls`` with this value, or None (fast: the reading of 10,000 files runs it often)."""
+    return None if value is None else cls._value2member_map_.get(value)
 
 
 def _facts(client: Any, periods: list[Any], schools: list[Any], works: list[Any], certificates: list[Any],
@@ -71,6 +67,15 @@ def _facts(client: Any, periods: list[Any], schools: list[Any], works: list[Any]
 
 
 _FACT_TABLES = (M.ResidencePeriod, M.EducationRecord, M.WorkRecord, M.LanguageCertificate, M.IdentityStatus)
+# The columns the checks read, per table (bulk reading skips the rest, the timestamps above all).
+_FACT_COLUMNS: dict[type, tuple[str, ...]] = {
+    M.ResidencePeriod: ("status", "valid_from", "valid_until", "employment_permission"),
+    M.EducationRecord: ("country", "start_date", "end_date", "attendance_ok", "qualification"),
+    M.WorkRecord: ("type", "start_date", "planned_end_date", "actual_end_date", "hours_per_week", "end_reason",
+                   "income_covers"),
+    M.LanguageCertificate: ("level", "skill", "language", "date"),
+    M.IdentityStatus: ("clarified", "passport_valid_until"),
+}
 
 
 def _valid_outcomes(text: str | None) -> dict[str, str]:
@@ -102,11 +107,12 @@ def file_facts(session: Any, client_id: str, *, with_outcomes: bool = True) -> r
 
 def all_file_facts(session: Any) -> Iterator[tuple[Any, rc.FileFacts]]:
     """(client row, facts) for every client of the vault, by case code: one query per table (plain
-    column rows, no ORM objects), not one per client."""
+    rows of the columns read, no ORM objects), not one per client."""
     grouped: list[dict[str, list[Any]]] = []
     for model in _FACT_TABLES:
         by_client: dict[str, list[Any]] = {}
-        for row in session.execute(select(*model.__table__.columns).order_by(model.id)):
+        columns = [getattr(model, name) for name in ("client_id", *_FACT_COLUMNS[model])]
+        for row in session.execute(select(*columns).order_by(model.id)):
             by_client.setdefault(row.client_id, []).append(row)
         grouped.append(by_client)
     outcomes: dict[str, dict[str, str]] = {}

@@ -478,14 +478,18 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(settings, vault, sheet)
         from gk_desktop.ui.directory_view import DirectoryView
         from gk_desktop.ui.referrals_view import ReferralsView
+        from gk_desktop.ui.residence_view import ResidenceView
 
         self.directory_view = DirectoryView(vault)
         self.referrals_view = ReferralsView(vault)
         self.referrals_view.short_advice_months = settings.short_advice_idle_months
-        self._pages = [self.overview, self.clients_view, self.referrals_view, self.directory_view, self.settings_view]
+        self.residence_view = ResidenceView(vault)
+        self._residence_stale = True  # checked again when shown after a change
+        self._pages = [self.overview, self.clients_view, self.referrals_view, self.residence_view,
+                       self.directory_view, self.settings_view]
         for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),
-                            (_("Referrals"), self.referrals_view), (_("Offers"), self.directory_view),
-                            (_("Settings"), self.settings_view)):
+                            (_("Referrals"), self.referrals_view), (_("Residence checks"), self.residence_view),
+                            (_("Offers"), self.directory_view), (_("Settings"), self.settings_view)):
             self.nav.addItem(title)
             self.stack.addWidget(view)
         self.stack.addWidget(self.case_view)  # opened from the list; the nav stays on "Clients"
@@ -496,6 +500,8 @@ class MainWindow(QMainWindow):
         self.clients_view.new_client_requested.connect(lambda: self.new_client())
         self.case_view.back.connect(self.back_to_list)
         self.referrals_view.open_case.connect(self.open_client)
+        self.residence_view.open_case.connect(self.open_client)
+        self.case_view.changed.connect(self._mark_residence_stale)
         self.case_view.changed.connect(self.referrals_view.reload)
         self.case_view.document_limit_mb = settings.max_document_mb
         self.case_view.retention_years = settings.retention_years
@@ -503,6 +509,7 @@ class MainWindow(QMainWindow):
         self.case_view.changed.connect(self.clients_view.reload)
         self.case_view.set_interviews_enabled(True)
         self.settings_view.rules_view.rules_changed.connect(self.clients_view.reload)
+        self.settings_view.rules_view.rules_changed.connect(self._mark_residence_stale)
         central = QWidget()
         row = QHBoxLayout(central)
         row.addWidget(self.nav)
@@ -574,6 +581,15 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         if page in (self.referrals_view, self.directory_view) and self._vault is not None:
             page.reload()  # what other pages changed meanwhile
+        if page is self.residence_view and self._vault is not None and self._residence_stale:
+            self._residence_stale = False  # every file is checked: only after a change, not on every visit
+            page.reload()
+
+    def _mark_residence_stale(self, *_args: Any) -> None:
+        self._residence_stale = True
+        if self.stack.currentWidget() is self.residence_view and self._vault is not None:
+            self._residence_stale = False
+            self.residence_view.reload()
 
     # -- clients
 
@@ -719,6 +735,7 @@ class MainWindow(QMainWindow):
         self.clients_view.clear()
         self.case_view.clear()
         self.referrals_view.clear()
+        self.residence_view.clear()
         self.directory_view.clear()
         self.settings_view.rules_view.clear()
         self._vault = None

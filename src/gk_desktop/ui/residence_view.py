@@ -86,6 +86,11 @@ def _case_tip(row: dict[str, Any]) -> str:
     return "" if row.get("open_case", True) else _(NO_RUNNING_CASE)
 
 
+def _light_column() -> Col:
+    """The traffic light as a word (the dot comes from the model), its meaning as the tooltip."""
+    return Col(N_("Traffic light"), lambda r: light_word(r["result"]), tip=lambda r: _(LIGHT_TIPS.get(r["result"], "")))
+
+
 def _missing(row: dict[str, Any]) -> str:
     return "; ".join(row.get("missing") or [])
 
@@ -202,7 +207,7 @@ class ResidenceView(QWidget):
 
         # -- green or yellow, by pathway
         self.model = DotModel([
-            Col(N_("Traffic light"), lambda r: light_word(r["result"]), tip=lambda r: _(LIGHT_TIPS.get(r["result"], ""))),
+            _light_column(),
             Col(N_("Pathway"), lambda r: pathway_name(r["pathway"]), tip=lambda r: pathway_name(r["pathway"])),
             Col(N_("Case code"), lambda r: r["case_code"], tip=_case_tip),
             Col(N_("Possible from"), possible_from),
@@ -210,7 +215,7 @@ class ResidenceView(QWidget):
             Col(N_("Missing so far"), _missing, tip=lambda r: "\n".join(r.get("missing") or [])),
         ], _light_color, self, muted=lambda r: not r.get("open_case", True))
         self.table = table_view(self.model, _("Green or yellow pathways"), single=True)
-        self.table_heading = _heading(_("G&reen or yellow, by pathway"))
+        self.table_heading = _heading(_("Green or &yellow, by pathway"))
         self.table_heading.setBuddy(self.table)
         self.count = QLabel()
         self.count.setAccessibleName(_("Number of green or yellow pathways"))
@@ -221,11 +226,11 @@ class ResidenceView(QWidget):
             Col(N_("Last day to apply"), lambda r: _date(r.get("deadline"))),
             Col(N_("Days left"), lambda r: "" if days_left(r) is None else str(days_left(r)), right=True,
                 tip=lambda r: _("Fewer than 90 days until the last day to apply.") if soon(r) else ""),
-            Col(N_("Traffic light"), lambda r: light_word(r["result"]), tip=lambda r: _(LIGHT_TIPS.get(r["result"], ""))),
+            _light_column(),
             Col(N_("Possible from"), possible_from),
         ], _light_color, self, dot_column=3, muted=lambda r: not r.get("open_case", True), marked=soon)
         self.turning_table = table_view(self.turning_model, _("Turning 27 within a year"), single=True)
-        self.turning_heading = _heading(_("&Turning 27 within a year – § 25a not red"))
+        self.turning_heading = _heading(_("Tu&rning 27 within a year – § 25a not red"))
         self.turning_heading.setBuddy(self.turning_table)
         turning_hint = QLabel(_("The last day to apply for § 25a is the day before the 27th birthday. "
                                 "Highlighted: fewer than 90 days left."))
@@ -352,7 +357,7 @@ class ResidenceView(QWidget):
             self.status.setText(_("Cancelled. The lists still show the check of {date}.").format(
                 date=_date(self._result["on"])))
         else:
-            self.status.setText(_("Cancelled. No file was checked."))
+            self.status.setText(_("Cancelled. There is no result yet."))
         self._update_buttons()
 
     def _loaded(self, result: dict[str, Any]) -> None:
