@@ -625,6 +625,31 @@ class ResidenceCheck(SyncedMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class DeadlineDecision(SyncedMixin, Base):
+    """The worker's word on a computed deadline: ERLEDIGT, VERWORFEN, or OFFEN again. Deadlines are
+    never stored; this is, under the deadline's key (type, source record, due date), so it survives
+    recomputation. The newest decision for a key counts (no unique key: two devices may decide)."""
+
+    __tablename__ = "deadline_decision"
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(36))
+    due: Mapped[dt.date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+
+
+class FollowUp(SyncedMixin, Base):
+    """Wiedervorlage: a follow-up the worker set by hand, beside the computed deadlines."""
+
+    __tablename__ = "follow_up"
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"), index=True)
+    due: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Draft(Base):
     """A form being typed (an interview …), autosaved every few seconds: local to this device,
     never synced, encrypted with the vault; offered again after a crash. Deleted on save."""
@@ -651,6 +676,7 @@ SYNCED_MODELS: tuple[type[Base], ...] = (
     FundingProgramme, LegalRuleRow, Client, *CLIENT_CHILD_MODELS, Case, Contact, ContactNeedArea, Document,
     OfferCategoryRow, Partner, PartnerContact, Offer, Consent, Disclosure,
     Assessment, Need, Resource, Goal, Task, Agreement, ServiceChain, Referral, ResidenceCheck,
+    DeadlineDecision, FollowUp,
 )
 LOCAL_TABLES = ("vault_meta", "audit_event", "record_clock", "field_version", "draft")
 # Content-addressed file contents: synced by hash, not as records (SYNC.md §3.7).

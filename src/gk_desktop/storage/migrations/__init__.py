@@ -4,4 +4,4 @@
 test checks that it equals Alembic's head.
 """
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
