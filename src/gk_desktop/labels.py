@@ -240,3 +240,41 @@ EMPLOYMENT = {
 IDENTITY_CLARIFIED = {"JA": N_("yes"), "TEILWEISE": N_("partly"), "NEIN": N_("no"), "UNBEKANNT": N_("unknown")}
 
 INCOME_COVERAGE = {"VOLL": N_("fully"), "UEBERWIEGEND": N_("mostly"), "NEIN": N_("no")}
+
+# Fristen (DOMAIN.md §5): what the deadline is about, as the start page and the calendar name it.
+DEADLINE_TYPE = {
+    "DULDUNG_ABLAUF": N_("Duldung expires"),
+    "GESTATTUNG_ABLAUF": N_("Aufenthaltsgestattung expires"),
+    "PASS_ABLAUF": N_("Passport expires"),
+    "AE_ABLAUF": N_("Residence permit expires"),
+    "FIKTION_ABLAUF": N_("Fiktionsbescheinigung expires"),
+    "GEBURTSTAG_27": N_("Last day before the 27th birthday (§ 25a application)"),
+    "ZIELGRUPPE_ENDE": N_("Leaves the target group (28th birthday)"),
+    "P25A_MOEGLICH_AB": N_("§ 25a: criteria expected to be met"),
+    "P25B_MOEGLICH_AB": N_("§ 25b: criteria expected to be met"),
+    "P60C_ANTRAG_FRUEHESTENS": N_("§ 60c: earliest day to apply"),
+    "P60C_ERTEILUNG_FRUEHESTENS": N_("§ 60c: earliest day of the grant"),
+    "IDENTITAET_FRIST_60C": N_("Clarify the identity (§ 60c deadline)"),
+    "AUSBILDUNG_ENDE": N_("Training ends as planned"),
+    "AUSBILDUNG_ABBRUCH": N_("Training ended early: the Ausbildungsduldung lapses"),
+    "P60D_KRITERIEN": N_("§ 60d: 12 months of Duldung and employment reached"),
+    "P104C_ABLAUF": N_("§ 104c permit expires: apply for § 25a or § 25b before"),
+    "BESCHEID_ZUGESTELLT": N_("Asylum decision served: refer to legal advice"),
+    "ZIEL_UEBERPRUEFUNG": N_("Review a goal"),
+    "AUFGABE_FAELLIG": N_("Task due"),
+    "VERMITTLUNG_NACHFASSEN": N_("Referral without an answer: follow up"),
+    "KEIN_KONTAKT": N_("No contact for a while: get in touch"),
+    "EINWILLIGUNG_PRUEFEN": N_("Consent ends: renew or let it end"),
+    "ANGEBOT_AKTUALISIEREN": N_("Check that the offer is up to date"),
+    "LOESCHFRIST": N_("Retention ends: approve the deletion"),
+    "DOKUMENT_LOESCHEN": N_("Delete the identity-document copy"),
+    "WIEDERVORLAGE": N_("Follow-up"),
+}
+DEADLINE_URGENCY = {
+    "UEBERFAELLIG": N_("Overdue"),
+    "HEUTE": N_("Today"),
+    "DIESE_WOCHE": N_("This week"),
+    "ERINNERUNG": N_("Later"),
+    "SPAETER": N_("Not yet reminded"),
+}
+DEADLINE_STATUS = {"OFFEN": N_("open"), "ERLEDIGT": N_("done"), "VERWORFEN": N_("dismissed")}

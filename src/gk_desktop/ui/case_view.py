@@ -307,7 +307,7 @@ class CaseView(QWidget):
             box.addWidget(table, 1)
             lists.addLayout(box)
         pl.addLayout(lists, 2)
-        self.tabs.addTab(personal, _("&Personal data"))
+        self.personal_index = self.tabs.addTab(personal, _("&Personal data"))
 
         # Aufenthalt
         self.periods = RecordTableModel([
@@ -378,7 +378,7 @@ class CaseView(QWidget):
             F2("result", N_("Result"), "text"), F2("proof", N_("Proof"), "text"),
             F2("document_id", N_("Document"), "choice", self._document_choices())], {"action": "PASSANTRAG"}))
         rl.addWidget(self.efforts_table, 2)
-        self.tabs.addTab(residence, _("&Residence"))
+        self.residence_index = self.tabs.addTab(residence, _("&Residence"))
 
         # Bildung & Arbeit
         self.education = RecordTableModel([
@@ -440,7 +440,7 @@ class CaseView(QWidget):
             F("end_reason", N_("End"), "enum", END_REASON),
             F("document_id", N_("Document"), "choice", self._document_choices())], {"type": "AUSBILDUNG_QUALIFIZIERT"}))
         ll.addWidget(self.work_table, 2)
-        self.tabs.addTab(learning, _("&Education and work"))
+        self.learning_index = self.tabs.addTab(learning, _("&Education and work"))
 
         # Gespräche
         self.interviews = RecordTableModel([
@@ -466,7 +466,7 @@ class CaseView(QWidget):
         tl.addLayout(row)
         tl.addWidget(self.interview_table, 2)
         tl.addWidget(self.interview_text, 3)
-        self.tabs.addTab(talks, _("&Interviews"))
+        self.interviews_index = self.tabs.addTab(talks, _("&Interviews"))
 
         # Dokumente
         from gk_desktop.ui.documents_tab import DocumentsTab
@@ -592,6 +592,20 @@ class CaseView(QWidget):
     def reload(self) -> None:
         if self.case_code:
             self.open(self.case_code)
+
+    PLACES = ("personal", "residence", "learning", "interviews", "planning", "referrals", "checks", "documents",
+              "consents", "history")
+
+    def show_place(self, place: str) -> None:
+        """Bring the tab forward where ``place`` is dealt with (one of :data:`PLACES`)."""
+        widget = {"personal": self.personal_index, "residence": self.residence_index,
+                  "learning": self.learning_index, "interviews": self.interviews_index}.get(place)
+        if widget is None:
+            tab = {"planning": self.planning_tab, "referrals": self.referrals_tab, "checks": self.checks_tab,
+                   "documents": self.documents_tab, "consents": self.consents_tab}.get(place)
+            widget = self.tabs.indexOf(tab) if tab is not None else (self.tabs.count() - 1 if place == "history" else -1)
+        if widget >= 0:
+            self.tabs.setCurrentIndex(widget)
 
     def _show(self, shown: dict[str, Any]) -> None:
         if self._vault is None:

@@ -605,12 +605,15 @@ class MainWindow(QMainWindow):
         self.show_clients()
         self.clients_view.focus_search()
 
-    def open_client(self, case_code: str, interview_id: str | None = None) -> None:
+    def open_client(self, case_code: str, interview_id: str | None = None, place: str | None = None) -> None:
+        """Open a client's file (on ``place``, a tab of :data:`CaseView.PLACES`, if given)."""
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self._pages.index(self.clients_view))
         self.nav.blockSignals(False)
         self.stack.setCurrentWidget(self.case_view)
         self.case_view.open(case_code, interview_id)
+        if place:
+            self.case_view.show_place(place)
 
     def back_to_list(self) -> None:
         privacy.set_open_client(None)
