@@ -776,3 +776,30 @@ def test_residence_overview(run: Cli, vault: str, tmp_path: Path, monkeypatch: p
     assert run.json("residence-overview", "--months", "2", GK_PASSPHRASE=PASSPHRASE)["turning_27"] == []
     run.json("residence-overview", "--months", "0", expect=2, GK_PASSPHRASE=PASSPHRASE)
     assert "Samir" not in json.dumps(out) and "Haddad" not in json.dumps(out)
+
+
+def test_deadlines_done_dismiss_reopen(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Samir", "last_name": "Haddad", "birth_date": "2001-03-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2025-05-01", "valid_until": "2026-11-30"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    out = run.json("deadlines", GK_PASSPHRASE=PASSPHRASE)["deadlines"]
+    (duldung,) = [d for d in out if d["type"] == "DULDUNG_ABLAUF"]
+    assert set(duldung) >= {"key", "type", "due", "remind_from", "case_code", "status", "source"}
+    assert (duldung["due"], duldung["case_code"], duldung["status"]) == ("2026-11-30", code, "OFFEN")
+    assert duldung["remind_from"] == "2026-11-02"
+    assert "Samir" not in json.dumps(out) and "Haddad" not in json.dumps(out)
+    assert not [d for d in run.json("deadlines", "--days", "2", GK_PASSPHRASE=PASSPHRASE)["deadlines"]
+                if d["type"] == "DULDUNG_ABLAUF"]
+    (done,) = run.json("deadlines", "done", duldung["key"], GK_PASSPHRASE=PASSPHRASE)["deadlines"]
+    assert done["status"] == "ERLEDIGT"
+    assert duldung["key"] not in {d["key"] for d in run.json("deadlines", GK_PASSPHRASE=PASSPHRASE)["deadlines"]}
+    shown = {d["key"]: d["status"] for d in run.json("deadlines", "--all", GK_PASSPHRASE=PASSPHRASE)["deadlines"]}
+    assert shown[duldung["key"]] == "ERLEDIGT"
+    run.json("deadlines", "dismiss", duldung["key"], GK_PASSPHRASE=PASSPHRASE)
+    run.json("deadlines", "reopen", duldung["key"], GK_PASSPHRASE=PASSPHRASE)
+    assert duldung["key"] in {d["key"] for d in run.json("deadlines", GK_PASSPHRASE=PASSPHRASE)["deadlines"]}
+    run.json("deadlines", "done", GK_PASSPHRASE=PASSPHRASE, expect=2)
+    run.json("deadlines", "done", "garbage", GK_PASSPHRASE=PASSPHRASE, expect=4)
+    run.json("deadlines", "done", "DULDUNG_ABLAUF:nobody:2026-11-30", GK_PASSPHRASE=PASSPHRASE, expect=7)
+    run.json("deadlines", "--days", "-1", GK_PASSPHRASE=PASSPHRASE, expect=2)

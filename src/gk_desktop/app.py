@@ -149,6 +149,7 @@ class AppController:
         sv.document_limit_changed.connect(self.set_document_limit)
         sv.retention_changed.connect(self.set_retention_years)
         sv.short_advice_changed.connect(self.set_short_advice_months)
+        sv.deadline_setting_changed.connect(self.set_deadline_setting)
         sv.language_changed.connect(self.set_language)
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
@@ -240,6 +241,13 @@ class AppController:
         self.settings.save()
         if self.main_window is not None:
             self.main_window.referrals_view.short_advice_months = self.settings.short_advice_idle_months
+
+    def set_deadline_setting(self, key: str, value: Any) -> None:
+        """A period or the lead times of the deadlines changed: saved, and the start page works them out anew."""
+        self.settings = self.settings.with_value(key, value)
+        self.settings.save()
+        if self.main_window is not None:
+            self.main_window.set_deadline_settings(self.settings)
 
     def set_language(self, lang: str) -> None:
         from gk_desktop.ui import i18n as ui_i18n

@@ -548,6 +548,54 @@ def cmd_residence_overview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from gk_desktop.domain.clock import today
+    from gk_desktop.services import deadlines
+
+    if args.action is not None:
+        if not args.key:
+            raise UsageError(_("deadlines {action} needs the deadline's KEY (see gk-cli deadlines --json).").format(
+                action=args.action))
+        decision = {"done": "ERLEDIGT", "dismiss": "VERWORFEN", "reopen": "OFFEN"}[args.action]
+        with _open_for_data(args) as v:
+            shown = deadlines.decide(v, args.key, decision)
+        _emit(args, {"deadlines": [shown]}, lambda: _("{key}: {status}").format(key=shown["key"], status=shown["status"]))
+        return 0
+    if args.key:
+        raise UsageError(_("A KEY only goes with done, dismiss or reopen."))
+    if not 0 <= args.days <= 3650:
+        raise UsageError(_("--days must lie between 0 and 3650."))
+    on = today()
+    with _open_for_data(args) as v:
+        found = deadlines.due(v, days=args.days, everything=args.all, on=on)
+    rows = [deadlines.deadline_json(d, on) for d in found]
+
+    def human() -> str:
+        from gk_desktop import labels
+
+        lines = [f"{r['due']}  {r['case_code'] or '-':<13} {r['status']:<9} "
+                 f"{labels.label(labels.DEADLINE_TYPE, r['type'])}  [{r['key']}]" for r in rows]
+        return "\n".join(lines) if lines else _("No deadlines due.")
+
+    _emit(args, {"deadlines": rows}, human)
+    return 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from gk_desktop.services import calendar
+
+    target = Path(args.to)
+    if target.is_dir():
+        raise UsageError(_("{path} is a folder; give a file name.").format(path=target))
+    if target.suffix.lower() != ".ics":
+        raise UsageError(_("The calendar file must end in .ics."))
+    with _open_for_data(args) as v:
+        count = calendar.export(v, target)
+    _emit(args, {"path": str(target), "events": count},
+          lambda: _("{n} deadlines written to {path} (case codes only, no names).").format(n=count, path=target))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -648,6 +696,14 @@ def build_parser() -> argparse.ArgumentParser:
             _("across clients: pathways that are green or yellow; who turns 27 within a year with § 25a not red"))
     p.add_argument("--all", action="store_true", help=_("also clients without a running case"))
     p.add_argument("--months", type=int, default=12, metavar="N", help=_("turning 27 within N months (default 12)"))
+    p = add("deadlines", cmd_deadlines, _("deadlines due within --days (overdue ones included); done, dismiss or "
+                                          "reopen one by its KEY"))
+    p.add_argument("action", nargs="?", choices=("done", "dismiss", "reopen"), metavar="done|dismiss|reopen")
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("--days", type=int, default=7, metavar="N", help=_("due within N days from today (default 7)"))
+    p.add_argument("--all", action="store_true", help=_("also the deadlines already done or dismissed"))
+    p = add("calendar", cmd_calendar, _("write the open deadlines to an iCalendar file (case codes only, no names)"))
+    p.add_argument("--to", required=True, metavar="FILE.ics")
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")

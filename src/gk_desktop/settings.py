@@ -61,6 +61,12 @@ SPECS: tuple[SettingSpec, ...] = (
     # Retention of a closed case's file (Löschfrist), and when a short-advice case is proposed for closing.
     SettingSpec("retention_years", 3, int, N_("Keep a closed case for (years)"), 1, 10),
     SettingSpec("short_advice_idle_months", 6, int, N_("Propose closing a short advice after (months without contact)"), 1, 24),
+    # Fristen (DOMAIN.md §5): the periods that make a deadline, and the lead times per type
+    # ("deadline_leads": JSON {"DULDUNG_ABLAUF": "28d, 14d, 3d", …}; missing or bad entries: the defaults).
+    SettingSpec("referral_followup_days", 14, int, N_("Follow up a referral without an answer after (days)"), 1, 90),
+    SettingSpec("no_contact_weeks", 6, int, N_("Raise “no contact” after (weeks)"), 1, 52),
+    SettingSpec("offer_verify_months", 6, int, N_("Check an offer again after (months)"), 1, 36),
+    SettingSpec("deadline_leads", "", str, N_("Lead times of the deadlines")),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 
@@ -74,6 +80,10 @@ class Settings:
     max_document_mb: int = 25
     retention_years: int = 3
     short_advice_idle_months: int = 6
+    referral_followup_days: int = 14
+    no_contact_weeks: int = 6
+    offer_verify_months: int = 6
+    deadline_leads: str = ""
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod

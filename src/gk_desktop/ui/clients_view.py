@@ -3,6 +3,9 @@
 The table is a :class:`ClientTableModel` over :class:`~gk_desktop.services.clients.ClientRow`
 dataclasses behind a :class:`ClientFilterProxy`. Loading and searching run on the database lane
 of :mod:`gk_desktop.ui.ops`; a search answer that arrives after a newer keystroke is dropped.
+
+The "next deadline" column is not loaded here: the main window hands over the deadlines the start
+page computed (:meth:`ClientsView.set_deadlines`), and the model keeps each client's nearest open one.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from gk_desktop.domain.clock import today
+from gk_desktop.domain.deadlines import Deadline, DeadlineStatus
 from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop import labels
 from gk_desktop.ui.ops import Op
@@ -44,9 +48,11 @@ from gk_desktop.ui.widgets import format_date
 
 Index = QModelIndex | QPersistentModelIndex
 
-COL_CODE, COL_NAME, COL_AGE, COL_GROUP, COL_STATUS, COL_UNTIL, COL_PHASE, COL_LAST, COL_MATCH = range(9)
+# "Found by" stays the last column: it shows only while searching (the last visible one stretches).
+(COL_CODE, COL_NAME, COL_AGE, COL_GROUP, COL_STATUS, COL_UNTIL, COL_PHASE, COL_LAST, COL_DEADLINE,
+ COL_MATCH) = range(10)
 HEADERS = (N_("Case code"), N_("Name"), N_("Age"), N_("Target group"), N_("Residence status"),
-           N_("valid until"), N_("Phase"), N_("Last contact"), N_("Found by"))
+           N_("valid until"), N_("Phase"), N_("Last contact"), N_("Next deadline"), N_("Found by"))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 EXPIRY_CHOICES = (0, 14, 28, 90)  # 0: no filter
@@ -54,6 +60,9 @@ NO_CONTACT_WEEKS = (0, 4, 6, 12)  # 0: no filter; 6 weeks is the KEIN_KONTAKT de
 EXPIRED_COLOUR = QColor("#b3261e")
 EXPIRING_COLOUR = QColor("#8a5300")
 EXPIRING_SOON_DAYS = 28
+DEADLINE_OVERDUE = -1  # the deadline filter's "overdue"; other values: due within N days (overdue included)
+DEADLINE_CHOICES = (0, DEADLINE_OVERDUE, 7, 30)  # 0: no filter
+NO_DEADLINE_KEY = 10**7  # sorts after every date
 
 
 class ClientTableModel(QAbstractTableModel):
@@ -64,7 +73,9 @@ class ClientTableModel(QAbstractTableModel):
         self._rows: list[Any] = []
         self._matches: Any = None  # a search.MatchSet while searching
         self._found: dict[str, str] = {}  # "found by" texts computed for rows shown
+        self._next: dict[str, Deadline] = {}  # client id → nearest open deadline
         self.today = today()
+        self.deadlines_on = self.today  # the day the deadlines were computed for
         self.sort_column = COL_NAME
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.generation = 0  # changes whenever rows change place: the proxy's filter flags follow
@@ -90,7 +101,34 @@ class ClientTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, COL_MATCH), self.index(len(self._rows) - 1, COL_MATCH))
 
+    def set_deadlines(self, deadlines: Iterable[Deadline], on: dt.date) -> None:
+        """Keep each client's nearest open deadline (one pass; the rows stay where they are unless
+        the list is sorted by the deadline)."""
+        nearest: dict[str, Deadline] = {}
+        get = nearest.get
+        offen = DeadlineStatus.OFFEN
+        for d in deadlines:
+            cid = d.client_id
+            if cid and d.status == offen:
+                best = get(cid)
+                if best is None or d.due < best.due:
+                    nearest[cid] = d
+        self._next = nearest
+        self.deadlines_on = on
+        if self.sort_column == COL_DEADLINE:
+            self.sort(self.sort_column, self.sort_order)
+        elif self._rows:
+            self.dataChanged.emit(self.index(0, COL_DEADLINE), self.index(len(self._rows) - 1, COL_DEADLINE))
+
+    def next_deadline(self, client_id: str) -> Deadline | None:
+        return self._next.get(client_id)
+
+    def next_deadlines(self) -> dict[str, Deadline]:
+        """Client id → nearest open deadline, not copied (for the proxy's one-pass filter)."""
+        return self._next
+
     def clear(self) -> None:
+        self._next = {}
         self.set_rows([])
         self._matches = None
         self._found = {}
@@ -136,6 +174,8 @@ class ClientTableModel(QAbstractTableModel):
                 return _("Birth date fictitious")
             if col == COL_GROUP:
                 return _("Leaves the target group on {date}").format(date=format_date(r.leaves_target_group_on))
+            if col == COL_DEADLINE:
+                return self._deadline_tooltip(r)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_UNTIL and r.residence_valid_until is not None:
             days = (r.residence_valid_until - self.today).days
@@ -143,6 +183,14 @@ class ClientTableModel(QAbstractTableModel):
                 return QBrush(EXPIRED_COLOUR)
             if days <= EXPIRING_SOON_DAYS:
                 return QBrush(EXPIRING_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_DEADLINE:
+            d = self._next.get(r.id)
+            if d is not None:
+                days = (d.due - self.deadlines_on).days
+                if days < 0:
+                    return QBrush(EXPIRED_COLOUR)
+                if days <= 7:  # today or this week (the start page's groups)
+                    return QBrush(EXPIRING_COLOUR)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_AGE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -166,9 +214,29 @@ class ClientTableModel(QAbstractTableModel):
             return labels.label(labels.CASE_PHASE, r.phase)
         if col == COL_LAST:
             return format_date(r.last_contact.astimezone().date()) if r.last_contact else ""
+        if col == COL_DEADLINE:
+            d = self._next.get(r.id)
+            # The type's label only, never the follow-up's own words: those may name someone.
+            return f"{format_date(d.due)} – {labels.label(labels.DEADLINE_TYPE, d.type)}" if d is not None else ""
         if col == COL_MATCH:
             return self._found_by(r)
         return ""
+
+    def _deadline_tooltip(self, r: Any) -> str | None:
+        d = self._next.get(r.id)
+        if d is None:
+            return None
+        days = (d.due - self.deadlines_on).days
+        if days < 0:
+            when = ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
+        elif days == 0:
+            when = _("due today")
+        else:
+            when = ngettext("in {n} day", "in {n} days", days).format(n=days)
+        lines = [labels.label(labels.DEADLINE_TYPE, d.type), f"{format_date(d.due)} – {when}"]
+        if d.text:
+            lines.append(display_text(r.id, d.text))
+        return "\n".join(lines)
 
     def _found_by(self, r: Any) -> str:
         """What the search matched, worked out only for the rows someone looks at."""
@@ -192,6 +260,9 @@ class ClientTableModel(QAbstractTableModel):
 
     def _key_function(self, col: int) -> Any:
         sort_key = self._sort_key
+        if col == COL_DEADLINE:
+            nxt = self._next
+            return lambda r: (nxt[r.id].due.toordinal(), self._collator.sortKey(f"{r.last_name} {r.first_name}"))
         if col in (COL_AGE, COL_UNTIL, COL_PHASE, COL_GROUP, COL_LAST):
             return lambda r: (sort_key(r, col), self._collator.sortKey(f"{r.last_name} {r.first_name}"))
         if col == COL_NAME:  # the real name, also while names are masked
@@ -201,8 +272,15 @@ class ClientTableModel(QAbstractTableModel):
     def _sorted(self, rows: list[Any]) -> list[Any]:
         if not 0 <= self.sort_column < len(HEADERS):
             return rows
-        return sorted(rows, key=self._key_function(self.sort_column),
-                      reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        reverse = self.sort_order == Qt.SortOrder.DescendingOrder
+        if self.sort_column == COL_DEADLINE:  # clients without an open deadline last, either way round
+            nxt = self._next
+            with_one = [r for r in rows if r.id in nxt]
+            without = [r for r in rows if r.id not in nxt]
+            name = self._key_function(COL_NAME)
+            return (sorted(with_one, key=self._key_function(COL_DEADLINE), reverse=reverse)
+                    + sorted(without, key=name))
+        return sorted(rows, key=self._key_function(self.sort_column), reverse=reverse)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # noqa: D102
         self.layoutAboutToBeChanged.emit()
@@ -232,12 +310,16 @@ class ClientTableModel(QAbstractTableModel):
             return list(labels.CASE_PHASE).index(r.phase) if r.phase in labels.CASE_PHASE else 99
         if col == COL_GROUP:
             return list(labels.TARGET_GROUP).index(r.target_group) if r.target_group in labels.TARGET_GROUP else 99
+        if col == COL_DEADLINE:
+            d = self._next.get(r.id)
+            return d.due.toordinal() if d is not None else NO_DEADLINE_KEY
         return self._display(r, col)
 
 
 class ClientFilterProxy(QSortFilterProxyModel):
-    """Filters (target group, phase, status expiring within N days, search hits). Sorting is the
-    source model's, with the locale's collation (Ç after C, not after Z)."""
+    """Filters (target group, phase, status expiring within N days, no contact for N weeks, next
+    deadline overdue or due within N days, search hits). Sorting is the source model's, with the
+    locale's collation (Ç after C, not after Z)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +327,7 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self.phase: str | None = None
         self.expiring_days = 0
         self.no_contact_weeks = 0
+        self.deadline_days = 0  # 0: any; DEADLINE_OVERDUE; N: the next deadline is due within N days
         self.search_ids: set[str] | None = None
         self._accept: list[bool] | None = None  # per source row, computed in one Python pass
         self._accept_generation = -1
@@ -261,10 +344,16 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self.sourceModel().sort(column, order)
 
     def set_filters(self, *, target_group: str | None = None, phase: str | None = None, expiring_days: int = 0,
-                    no_contact_weeks: int = 0) -> None:
+                    no_contact_weeks: int = 0, deadline_days: int = 0) -> None:
         self.target_group, self.phase, self.expiring_days = target_group, phase, expiring_days
         self.no_contact_weeks = no_contact_weeks
+        self.deadline_days = deadline_days
         self._refilter()
+
+    def deadlines_changed(self) -> None:
+        """The model's deadlines were replaced: only the deadline filter depends on them."""
+        if self.deadline_days:
+            self._refilter()
 
     def set_search(self, ids: set[str] | None) -> None:
         self.search_ids = ids
@@ -283,6 +372,12 @@ class ClientFilterProxy(QSortFilterProxyModel):
         weeks = self.no_contact_weeks
         # No interview on or after this day (a client never seen counts as "no contact" too).
         quiet_since = on - dt.timedelta(weeks=weeks) if weeks else None
+        # The nearest open deadline is due on or before this day (overdue ones are within any period).
+        due_by = None
+        if self.deadline_days:
+            due_by = model.deadlines_on + dt.timedelta(days=-1 if self.deadline_days == DEADLINE_OVERDUE
+                                                       else self.deadline_days)
+        nxt = model.next_deadlines()
 
         def accepts(r: Any) -> bool:
             if ids is not None and r.id not in ids:
@@ -295,9 +390,13 @@ class ClientFilterProxy(QSortFilterProxyModel):
                 return False
             if quiet_since is not None and r.last_contact is not None and r.last_contact.astimezone().date() > quiet_since:
                 return False
+            if due_by is not None:
+                d = nxt.get(r.id)
+                if d is None or d.due > due_by:
+                    return False
             return True
 
-        if ids is not None and not (group or phase or days or weeks):
+        if ids is not None and not (group or phase or days or weeks or due_by):
             return [r.id in ids for r in rows]
         return [accepts(r) for r in rows]
 
@@ -363,15 +462,34 @@ class ClientsView(QWidget):
             text = _("any last contact") if weeks == 0 else ngettext(
                 "no contact for {n} week", "no contact for {n} weeks", weeks).format(n=weeks)
             self.contact_filter.addItem(text, weeks)
+        self.deadline_filter = QComboBox()
+        for days in DEADLINE_CHOICES:
+            if days == 0:
+                # TRANSLATORS: the deadline filter, after the label "Deadline:": all clients
+                text = _("all")
+            elif days == DEADLINE_OVERDUE:
+                # TRANSLATORS: the deadline filter, after the label "Deadline:"
+                text = _("overdue")
+            else:
+                # TRANSLATORS: the deadline filter, after the label "Deadline:"
+                text = ngettext("within {n} day", "within {n} days", days).format(n=days)
+            self.deadline_filter.addItem(text, days)
+        self.deadline_filter.setToolTip(_("The client's next open deadline. Overdue deadlines count as due within "
+                                          "any period."))
         for combo, name in ((self.group_filter, _("Filter by target group")), (self.phase_filter, _("Filter by phase")),
                             (self.expiry_filter, _("Filter by end of residence status")),
-                            (self.contact_filter, _("Filter by last contact"))):
+                            (self.contact_filter, _("Filter by last contact")),
+                            (self.deadline_filter, _("Filter by next deadline"))):
             combo.setAccessibleName(name)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(14)
             combo.currentIndexChanged.connect(self._filters_changed)
+        self.deadline_filter.setMinimumContentsLength(9)
         filter_label = QLabel(_("&Filter:"))
         filter_label.setBuddy(self.group_filter)
+        # TRANSLATORS: keep the mnemonic apart from Suche, Filter, Neue:r, Öffnen and the menus
+        deadline_label = QLabel(_("Dead&line:"))
+        deadline_label.setBuddy(self.deadline_filter)
 
         self.model = ClientTableModel(self)
         privacy.changed.connect(self.model.names_changed)
@@ -393,7 +511,8 @@ class ClientsView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in ((COL_CODE, 120), (COL_NAME, 230), (COL_AGE, 60), (COL_GROUP, 170),
-                           (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 120), (COL_LAST, 110)):
+                           (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 120), (COL_LAST, 110),
+                           (COL_DEADLINE, 260)):
             self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(COL_MATCH, True)  # "found by" shows only while searching
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
@@ -417,6 +536,9 @@ class ClientsView(QWidget):
         filters.addWidget(self.phase_filter)
         filters.addWidget(self.expiry_filter)
         filters.addWidget(self.contact_filter)
+        filters.addSpacing(8)
+        filters.addWidget(deadline_label)
+        filters.addWidget(self.deadline_filter)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         buttons = QHBoxLayout()
@@ -458,6 +580,15 @@ class ClientsView(QWidget):
         if selected:
             self.select_case_code(selected)
         self.loaded.emit(len(rows))
+
+    def set_deadlines(self, deadlines: list[Deadline], on: dt.date) -> None:
+        """Every deadline of the vault as the start page computed them (an empty list on lock):
+        the "next deadline" column shows each client's nearest open one; the list is not reloaded."""
+        if self._vault is None and deadlines:
+            return  # locked meanwhile: nothing reaches the screen
+        self.model.set_deadlines(deadlines, on)
+        self.proxy.deadlines_changed()
+        self._update_count()
 
     def clear(self) -> None:
         """Forget every name shown (the app locks)."""
@@ -533,7 +664,8 @@ class ClientsView(QWidget):
     def _filters_changed(self) -> None:
         self.proxy.set_filters(target_group=self.group_filter.currentData(), phase=self.phase_filter.currentData(),
                                expiring_days=int(self.expiry_filter.currentData() or 0),
-                               no_contact_weeks=int(self.contact_filter.currentData() or 0))
+                               no_contact_weeks=int(self.contact_filter.currentData() or 0),
+                               deadline_days=int(self.deadline_filter.currentData() or 0))
         self._update_count()
 
     def _update_count(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from gk_desktop.i18n import _, ngettext
 from gk_desktop.settings import Settings
+from gk_desktop.settings import label as settings_label
 from gk_desktop.ui.case_view import CaseView
 from gk_desktop.ui.clients_view import ClientsView
 from gk_desktop.ui.ops import Op, error_text
@@ -115,6 +119,7 @@ class SettingsView(QWidget):
     document_limit_changed = Signal(int)
     retention_changed = Signal(int)
     short_advice_changed = Signal(int)
+    deadline_setting_changed = Signal(str, object)  # settings key, value
     language_changed = Signal(str)
     restore_requested = Signal(object)
     backup_done = Signal()
@@ -131,6 +136,7 @@ class SettingsView(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self._security_tab(settings), _("Security"))
         tabs.addTab(self._language_tab(settings), _("Language"))
+        tabs.addTab(self._deadlines_tab(settings), _("Deadlines"))
         self.rules_view = LegalRulesView(vault)
         tabs.addTab(self.rules_view, _("Legal rules"))
         self.tabs = tabs
@@ -227,6 +233,94 @@ class SettingsView(QWidget):
         layout.addWidget(case_box)
         layout.addStretch(1)
         return page
+
+    def _deadlines_tab(self, settings: Settings) -> QWidget:
+        """Fristen: the periods that make a deadline and the lead times per type (settings of this
+        device; the legal numbers are legal rules)."""
+        from gk_desktop import labels
+        from gk_desktop.domain import deadlines as dl
+        from gk_desktop.services.deadlines import config_from
+
+        page = QWidget()
+        periods = QGroupBox(_("Periods"))
+        pf = QFormLayout(periods)
+        self.deadline_spins: dict[str, QSpinBox] = {}
+        for key, low, high, suffix in (("referral_followup_days", 1, 90, _("days")), ("no_contact_weeks", 1, 52, _("weeks")),
+                                       ("offer_verify_months", 1, 36, _("months"))):
+            spin = QSpinBox()
+            spin.setRange(low, high)
+            spin.setValue(getattr(settings, key))
+            spin.setSuffix(" " + suffix)
+            spin.setMaximumWidth(130)
+            spin.setAccessibleName(settings_label(key))
+            spin.valueChanged.connect(lambda value, k=key: self.deadline_setting_changed.emit(k, value))
+            pf.addRow(settings_label(key), spin)
+            self.deadline_spins[key] = spin
+
+        leads_box = QGroupBox(_("Lead times"))
+        lv = QVBoxLayout(leads_box)
+        hint = QLabel(_("When the start page and the calendar remind you before a deadline: days (d), weeks (w) or "
+                        "months (m), separated by commas, e.g. “28d, 14d, 3d” or “6m, 2m”; 0d: on the day itself."))
+        hint.setWordWrap(True)
+        lv.addWidget(hint)
+        config = config_from(settings)
+        self.lead_table = QTableWidget(len(dl.DeadlineType), 2)
+        self.lead_table.setHorizontalHeaderLabels([_("Deadline"), _("Remind before")])
+        self.lead_table.verticalHeader().hide()
+        self.lead_table.setAccessibleName(_("Lead times"))
+        for row, kind in enumerate(dl.DeadlineType):
+            name = QTableWidgetItem(labels.label(labels.DEADLINE_TYPE, kind.value))
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            name.setData(Qt.ItemDataRole.UserRole, kind.value)
+            self.lead_table.setItem(row, 0, name)
+            self.lead_table.setItem(row, 1, QTableWidgetItem(dl.leads_text(config.leads_for(kind))))
+        self.lead_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lead_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.lead_table.itemChanged.connect(self._lead_edited)
+        self.lead_message = QLabel()
+        self.lead_message.setWordWrap(True)
+        self.lead_message.setStyleSheet("QLabel { color: #b3261e; }")
+        self.lead_message.hide()
+        self._leads = {kind.value: dl.leads_text(config.leads_for(kind)) for kind in dl.DeadlineType}
+        self._default_leads = {kind.value: dl.leads_text(dl.DEFAULT_LEADS[kind]) for kind in dl.DeadlineType}
+        lv.addWidget(self.lead_table, 1)
+        lv.addWidget(self.lead_message)
+        layout = QVBoxLayout(page)
+        layout.addWidget(periods)
+        layout.addWidget(leads_box, 1)
+        return page
+
+    def _lead_edited(self, item: QTableWidgetItem) -> None:
+        """A lead time typed: kept when it reads, else the old value comes back with a message."""
+        import json
+
+        from gk_desktop.domain import deadlines as dl
+
+        if item.column() != 1:
+            return
+        kind = self.lead_table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        text = item.text().strip()
+        try:
+            parsed = dl.parse_leads(text)
+            if not parsed:
+                raise ValueError(text)
+        except ValueError:
+            self.lead_message.setText(_("“{text}” is not a lead time. Please write e.g. “28d, 14d, 3d” or “6m, 2m”; "
+                                        "the previous value stays.").format(text=text))
+            self.lead_message.show()
+            self.lead_table.blockSignals(True)
+            item.setText(self._leads[kind])
+            self.lead_table.blockSignals(False)
+            return
+        self.lead_message.hide()
+        shown = dl.leads_text(parsed)
+        self._leads[kind] = shown
+        if shown != text:
+            self.lead_table.blockSignals(True)
+            item.setText(shown)
+            self.lead_table.blockSignals(False)
+        changed = {k: v for k, v in self._leads.items() if v != self._default_leads[k]}
+        self.deadline_setting_changed.emit("deadline_leads", json.dumps(changed, sort_keys=True) if changed else "")
 
     def _language_tab(self, settings: Settings) -> QWidget:
         page = QWidget()
