@@ -392,6 +392,49 @@ def bench_residence(ctx: Context) -> list[Result]:
     ]
 
 
+@benchmark
+def bench_deadlines(ctx: Context) -> list[Result]:
+    """Every deadline of the vault at 10,000 clients (what the start page works out after an
+    unlock), against reading the same rows alone; and one client's deadlines after an edit of its
+    file (what keeps the start page current)."""
+    import random
+
+    from sqlalchemy import select
+
+    from gk_desktop.domain import deadlines as dl
+    from gk_desktop.services import clients, deadlines
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    config = dl.DeadlineConfig()
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        runs, reads = [], []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            found = deadlines.compute(v, config=config)
+            runs.append(time.perf_counter() - t0)
+            with v.session() as s:
+                conn = s.connection()
+                t0 = time.perf_counter()
+                for name in deadlines._SQL:
+                    deadlines._read(conn, name, None)
+                reads.append(time.perf_counter() - t0)
+        ctx.notes["deadlines"] = len(found)
+        with v.session() as s:
+            codes = list(s.execute(select(Client.case_code)).scalars())
+        one = []
+        for i, code in enumerate(random.Random(9).sample(codes, 30)):
+            clients.update_client(v, code, {"phone": f"0170 {i:07d}"}, source="bench")
+            t0 = time.perf_counter()
+            deadlines.compute(v, config=config, case_code=code)
+            one.append(time.perf_counter() - t0)
+    return [
+        with_baseline("deadlines_all_ms", median_ms(runs), "ms", "<= 1000", median_ms(reads)),
+        Result("deadlines_one_client_ms", median_ms(one), "ms", "<= 20"),
+    ]
+
+
 def _qt_app() -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's "propagateSizeHints" noise

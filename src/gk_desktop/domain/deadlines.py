@@ -159,7 +159,7 @@ TOLERATED_STATUSES = DULDUNG_STATUSES | {"AUFENTHALTSGESTATTUNG", "GRENZUEBERTRI
 
 
 # Deadlines that are over once passed: a birthday, the § 60c identity deadline, a decision served
-# (the time to appeal), a dropped training (the office must hear of it at once). They show as
+# (the time to appeal), a dropped training (the office must hear of it at once), a consent's end. They show as
 # overdue for this many days, then drop out; an expired Duldung or an unanswered referral stays
 # until the worker acts.
 LAPSES_AFTER_DAYS: dict[DeadlineType, int] = {
@@ -170,6 +170,7 @@ LAPSES_AFTER_DAYS: dict[DeadlineType, int] = {
     DeadlineType.AUSBILDUNG_ABBRUCH: 28,
     DeadlineType.P60C_ANTRAG_FRUEHESTENS: 28,
     DeadlineType.P60C_ERTEILUNG_FRUEHESTENS: 28,
+    DeadlineType.EINWILLIGUNG_PRUEFEN: 28,  # renewed or let end: a consent long ended needs nothing more
 }
 
 
@@ -308,12 +309,15 @@ _STATUS = {s.value: s for s in DeadlineStatus}
 
 
 class _Out:
-    def __init__(self, config: DeadlineConfig, decisions: Mapping[str, str], client: ClientInput | None,
-                 on: dt.date) -> None:
+    """Collects the deadlines of one computation; made once and reused client after client (the
+    whole vault is ~10,000 clients, so nothing per client that can be done once)."""
+
+    def __init__(self, config: DeadlineConfig, decisions: Mapping[str, str], on: dt.date) -> None:
         self.config = config
         self.lapsed = {kind: on - dt.timedelta(days=days) for kind, days in LAPSES_AFTER_DAYS.items()}
+        self.plans = {kind: config.plan(kind) for kind in DeadlineType}
         self.decisions = decisions
-        self.client = client
+        self.client: ClientInput | None = None
         self.items: list[Deadline] = []
 
     def add(self, kind: DeadlineType, due: dt.date | None, table: str, source_id: str, text: str = "") -> None:
@@ -322,7 +326,7 @@ class _Out:
         lapsed = self.lapsed.get(kind)
         if lapsed is not None and due < lapsed:
             return
-        days, months = self.config.plan(kind)
+        days, months = self.plans[kind]
         if months:
             reminders = tuple(sorted({*(due - d for d in days), *(months_after(due, -m) for m in months)}))
         elif len(days) == 1:
@@ -337,12 +341,40 @@ class _Out:
                                    status, text))
 
 
+class Engine:
+    """Works out deadlines client after client with the same day, settings, law and decisions."""
+
+    def __init__(self, on: dt.date, config: DeadlineConfig | None = None, legal: LegalDates | None = None,
+                 decisions: Mapping[str, str] | None = None) -> None:
+        self.on = on
+        self.config = config or DeadlineConfig()
+        self.legal = legal or LegalDates()
+        self._out = _Out(self.config, decisions or {}, on)
+
+    def client(self, client: ClientInput) -> list[Deadline]:
+        out = self._out
+        out.client = client
+        out.items = []
+        _client_deadlines(client, self.on, self.legal, self.config, out)
+        return out.items
+
+    def offers(self, offers: Iterable[OfferInput]) -> list[Deadline]:
+        out = self._out
+        out.client = None
+        out.items = []
+        for offer in offers:
+            out.add(DeadlineType.ANGEBOT_AKTUALISIEREN, months_after(offer.verified_on or offer.created_on,
+                                                                     self.config.offer_verify_months), "offer", offer.id)
+        return out.items
+
+
 def client_deadlines(client: ClientInput, on: dt.date, config: DeadlineConfig | None = None,
                      legal: LegalDates | None = None, decisions: Mapping[str, str] | None = None) -> list[Deadline]:
     """Every deadline of one client's file on the day ``on``, in no particular order."""
-    config = config or DeadlineConfig()
-    legal = legal or LegalDates()
-    out = _Out(config, decisions or {}, client, on)
+    return Engine(on, config, legal, decisions).client(client)
+
+
+def _client_deadlines(client: ClientInput, on: dt.date, legal: LegalDates, config: DeadlineConfig, out: _Out) -> None:
     T = DeadlineType
 
     for case in client.cases:
@@ -353,7 +385,7 @@ def client_deadlines(client: ClientInput, on: dt.date, config: DeadlineConfig | 
         if item.status != "DONE":
             out.add(T.WIEDERVORLAGE, item.on, "follow_up", item.id, item.text)
     if not client.running_case:
-        return out.items
+        return
 
     period = client.current_period
     status = period.status if period else None
@@ -410,18 +442,13 @@ def client_deadlines(client: ClientInput, on: dt.date, config: DeadlineConfig | 
     for consent in client.consents:
         if consent.status != "REVOKED":
             out.add(T.EINWILLIGUNG_PRUEFEN, consent.on, "consent", consent.id)
-    return out.items
+    return
 
 
 def offer_deadlines(offers: Iterable[OfferInput], on: dt.date, config: DeadlineConfig | None = None,
                     decisions: Mapping[str, str] | None = None) -> list[Deadline]:
     """"Angebot aktualisieren": an offer verified more than the set months ago (never: since it was added)."""
-    config = config or DeadlineConfig()
-    out = _Out(config, decisions or {}, None, on)
-    for offer in offers:
-        out.add(DeadlineType.ANGEBOT_AKTUALISIEREN, months_after(offer.verified_on or offer.created_on,
-                                                                 config.offer_verify_months), "offer", offer.id)
-    return out.items
+    return Engine(on, config, None, decisions).offers(offers)
 
 
 def due_by(deadlines: Iterable[Deadline], on: dt.date, days: int, *, everything: bool = False) -> list[Deadline]:

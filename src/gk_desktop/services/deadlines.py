@@ -329,6 +329,7 @@ def compute(vault: Any, *, on: dt.date | None = None, config: dl.DeadlineConfig 
             offers = False
         conn = s.connection()
         decisions = _decisions(conn, client_id)
+        engine = dl.Engine(on, config, legal, decisions)
         out: list[dl.Deadline] = []
         for n, (item, facts, pathways) in enumerate(_inputs(conn, on, ruleset, legal, client_id)):
             if cancelled is not None and n % 500 == 0 and cancelled():
@@ -337,10 +338,10 @@ def compute(vault: Any, *, on: dt.date | None = None, config: dl.DeadlineConfig 
                 dates = _pathway_dates(facts, pathways, ruleset, on)
                 if dates:
                     item = dataclasses.replace(item, pathway_dates=dates)
-            out.extend(dl.client_deadlines(item, on, config, legal, decisions))
+            out.extend(engine.client(item))
         if offers:
             rows = conn.exec_driver_sql("SELECT id, verified_on, created_at FROM offer ORDER BY id")
-            out.extend(dl.offer_deadlines((dl.OfferInput(r[0], _d(r[1]), _d(r[2])) for r in rows), on, config, decisions))
+            out.extend(engine.offers(dl.OfferInput(r[0], _d(r[1]), _d(r[2])) for r in rows))
     return out
 
 

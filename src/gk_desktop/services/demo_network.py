@@ -261,7 +261,8 @@ def cycle_for(rng: random.Random, ref: dt.date, case: Any, client_id: str, conse
         out.append(goal)
         for text, who in task_plan:
             due = g_start + dt.timedelta(days=rng.randint(7, 60))
-            done = due <= ref and rng.random() < 0.7 or closed
+            # Steps long past are nearly all done; recent ones often still open (the start page shows them).
+            done = closed or (due <= ref and rng.random() < (0.97 if due < end - dt.timedelta(days=30) else 0.6))
             tasks.append(Task(id=uuid7_str(), case_id=case.id, goal_id=goal.id, description=text, responsible=who,
                               due_on=due, done_on=min(due, end) if done else None, status="ERLEDIGT" if done else "OFFEN"))
     out.extend(tasks)
