@@ -32,7 +32,7 @@ from gk_desktop import labels
 from gk_desktop.ui.client_view import client_html
 from gk_desktop.ui.ops import Op
 from gk_desktop.ui.tables import Col as Column
-from gk_desktop.ui.tables import RowsModel, table_view
+from gk_desktop.ui.tables import RowsModel, heading, table_view
 from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.widgets import ask, format_date
 
@@ -209,12 +209,7 @@ def _table(model: RecordTableModel, name: str) -> QTableView:
     return table_view(model, name)
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    f = label.font()
-    f.setBold(True)
-    label.setFont(f)
-    return label
+_heading = heading  # the name the tabs import
 
 
 def confirm_delete(parent: QWidget, title: str, text: str) -> bool:

@@ -11,7 +11,7 @@ the GUI thread only sees the plain dicts of ``residence.result_json``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
@@ -35,7 +35,7 @@ from gk_desktop.i18n import N_, _
 from gk_desktop.ui.consents_tab import SavingDialog, _alive, field_problems
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.record_editor import FieldSpec, parse_date
-from gk_desktop.ui.tables import Col, RowsModel, table_view
+from gk_desktop.ui.tables import Col, RowsModel, current_row, heading, table_view
 from gk_desktop.ui.widgets import format_date
 
 BANNER = N_("Preparation for the conversation with the immigration office – not a legal decision.")
@@ -143,12 +143,7 @@ def _table(model: RowsModel, name: str, *, wrap: bool = False) -> QTableView:
     return table_view(model, name, wrap=wrap, single=True)
 
 
-def _heading(text: str = "") -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+_heading = heading
 
 
 def _criteria_columns() -> list[Col]:
@@ -602,10 +597,8 @@ class ChecksTab(QWidget):
             self.saved_table.selectionModel().blockSignals(False)
 
     def _current_saved(self) -> str | None:
-        index = self.saved_table.currentIndex()
-        if index.isValid() and 0 <= index.row() < self.saved_model.rowCount():
-            return self.saved_model.row_at(index.row())["id"]
-        return None
+        row = current_row(self.saved_table, self.saved_model)
+        return row["id"] if row else None
 
     def _saved_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not (current.isValid() and 0 <= current.row() < self.saved_model.rowCount()):
@@ -634,11 +627,8 @@ class ChecksTab(QWidget):
         self.stand_label.setText(_(STAND).format(date=_date(stand) if stand else "–"))
 
     def _current_pathway(self) -> str | None:
-        rows = self.table.selectionModel().selectedRows()
-        index = rows[0] if rows else self.table.currentIndex()
-        if index.isValid() and 0 <= index.row() < self.model.rowCount():
-            return self.model.row_at(index.row())["pathway"]
-        return None
+        row = current_row(self.table, self.model)
+        return row["pathway"] if row else None
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and 0 <= current.row() < self.model.rowCount():
@@ -702,6 +692,23 @@ class ChecksTab(QWidget):
         key = self._current_pathway()
         return next((r for r in self._results if r["pathway"] == key), None)
 
+    def _store(self, dialog: Any, work: Callable[[], Any], values: dict[str, Any]) -> None:
+        """Run ``work`` (a service call) in the background for ``dialog``: it closes on success and
+        the checks load anew; a refusal shows in the dialog with nothing typed lost."""
+
+        def ok(_answer: Any) -> None:
+            if _alive(dialog):
+                dialog.succeed(values)
+            self.reload()
+
+        def refused(exc: BaseException) -> None:
+            if _alive(dialog):
+                dialog.refuse(refusal_text(exc))
+            else:
+                show_error(self, exc)
+
+        Op(self, lambda _ctx: work()).on_success(ok).on_failure(refused).run()
+
     def save_check(self) -> SaveCheckDialog | None:
         """Open the dialog that saves the chosen pathway's check (modeless in tests: returned)."""
         from gk_desktop.services import residence
@@ -710,26 +717,9 @@ class ChecksTab(QWidget):
         vault, code = self._vault, self.case_code
         if result is None or vault is None or code is None:
             return None
-        dialog: SaveCheckDialog
-
-        def save(data: dict[str, Any]) -> None:
-            pathway = result["pathway"]
-
-            def ok(saved: dict[str, Any]) -> None:
-                if _alive(dialog):
-                    dialog.succeed(data)
-                self.reload()
-
-            def refused(exc: BaseException) -> None:
-                if _alive(dialog):
-                    dialog.refuse(refusal_text(exc))
-                else:
-                    show_error(self, exc)
-
-            Op(self, lambda _ctx: residence.save_check(vault, code, pathway, data, source="gui")) \
-                .on_success(ok).on_failure(refused).run()
-
-        dialog = SaveCheckDialog(result, self._outcomes, self, save=save)
+        pathway = result["pathway"]
+        dialog = SaveCheckDialog(result, self._outcomes, self, save=lambda data: self._store(
+            dialog, lambda: residence.save_check(vault, code, pathway, data, source="gui"), data))
         dialog.setModal(True)
         dialog.show()
         return dialog
@@ -743,27 +733,11 @@ class ChecksTab(QWidget):
         if check_id is None or vault is None or code is None:
             return None
         saved = next(r for r in self._saved if r["id"] == check_id)
-        dialog: SavingDialog
-
-        def save(values: dict[str, Any]) -> None:
-            def ok(_changed: dict[str, Any]) -> None:
-                if _alive(dialog):
-                    dialog.succeed(values)
-                self.reload()
-
-            def refused(exc: BaseException) -> None:
-                if _alive(dialog):
-                    dialog.refuse(refusal_text(exc))
-                else:
-                    show_error(self, exc)
-
-            Op(self, lambda _ctx: residence.update_check(vault, code, check_id, values, source="gui")) \
-                .on_success(ok).on_failure(refused).run()
-
         title = _("Coordination with the immigration office: {pathway}, saved on {date}").format(
             pathway=pathway_name(saved["pathway"]), date=_date(saved["on"]))
-        dialog = SavingDialog(title, abh_fields(), {k: saved.get(k) for k in ABH_FIELDS}, self, save=save,
-                              intro=_("The result of the check stays as saved; here you record what happened since."))
+        dialog = SavingDialog(title, abh_fields(), {k: saved.get(k) for k in ABH_FIELDS}, self, save=lambda values: self._store(
+            dialog, lambda: residence.update_check(vault, code, check_id, values, source="gui"), values),
+            intro=_("The result of the check stays as saved; here you record what happened since."))
         dialog.setModal(True)
         dialog.show()
         return dialog

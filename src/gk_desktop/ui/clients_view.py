@@ -512,7 +512,7 @@ class ClientsView(QWidget):
         header.setStretchLastSection(True)
         for col, width in ((COL_CODE, 120), (COL_NAME, 230), (COL_AGE, 60), (COL_GROUP, 170),
                            (COL_STATUS, 150), (COL_UNTIL, 95), (COL_PHASE, 120), (COL_LAST, 110),
-                           (COL_DEADLINE, 260)):
+                           (COL_DEADLINE, 240)):
             self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(COL_MATCH, True)  # "found by" shows only while searching
         self.table.doubleClicked.connect(lambda _i: self.open_selected())

@@ -305,13 +305,13 @@ class DeadlinesView(QWidget):
 
         # -- actions on the chosen deadline, and the two of the page
         self.done_button = QPushButton(_("&Done"))
-        self.done_button.setToolTip(_("Mark the chosen deadline as done: it leaves this page and the calendar file"))
+        self.done_button.setToolTip(_("Mark the selected deadline as done: it leaves this page and the calendar file"))
         self.done_button.clicked.connect(lambda: self.decide_selected("ERLEDIGT"))
         self.dismiss_button = QPushButton(_("Dis&miss"))
-        self.dismiss_button.setToolTip(_("Hide the chosen deadline because it does not apply (asks first)"))
+        self.dismiss_button.setToolTip(_("Hide the selected deadline because it does not apply (asks first)"))
         self.dismiss_button.clicked.connect(lambda: self.decide_selected("VERWORFEN"))
         self.open_button = QPushButton(_("&Open"))
-        self.open_button.setToolTip(_("Open the file where the chosen deadline is dealt with (Enter, double-click)"))
+        self.open_button.setToolTip(_("Open the file where the selected deadline is dealt with (Enter, double-click)"))
         self.open_button.clicked.connect(self.open_selected)
         self.follow_up_button = QPushButton(_("New &follow-up …"))
         self.follow_up_button.setToolTip(_("A reminder of your own for one client on a day you choose"))
@@ -349,7 +349,8 @@ class DeadlinesView(QWidget):
                 shortcut = QShortcut(QKeySequence(key), table)
                 shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
                 shortcut.activated.connect(lambda g=group: self._open_from(g))
-        bl.addStretch(1)
+        bl.addStretch(0)  # only what the groups leave (each stops at its last row)
+        self._body_layout = bl
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -506,6 +507,8 @@ class DeadlinesView(QWidget):
         shown = dl.start_page(self._all, on)
         for urgency, group in self.groups.items():
             group.show_rows([_row(d, on) for d in shown[urgency]])
+            # a long list gets more of the height than a short one
+            self._body_layout.setStretchFactor(group.box, max(1, min(group.model.rowCount(), 30)))
         self._fit_columns()
         found = next((g for g in self.groups.values() if keep and g.model.find(keep) is not None), None)
         if found is not None:
@@ -614,7 +617,7 @@ class DeadlinesView(QWidget):
     # -- decisions
 
     def decide_selected(self, decision: str) -> None:
-        """Mark the chosen deadline as done ("ERLEDIGT") or dismiss it ("VERWORFEN", after asking)."""
+        """Mark the selected deadline as done ("ERLEDIGT") or dismiss it ("VERWORFEN", after asking)."""
         from gk_desktop.services import deadlines
 
         d = self.selected()

@@ -31,6 +31,7 @@ from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.services import cycle
 from gk_desktop.ui.widgets import ask
 from gk_desktop.ui.ops import Op, error_text, show_error
+from gk_desktop.ui.tables import current_row
 from gk_desktop.ui.referrals_tab import (
     LONG_WAIT_DAYS,
     Col,
@@ -258,15 +259,7 @@ class ReferralsView(QWidget):
 
     # -- the selection
 
-    @staticmethod
-    def _current(table: QTableView, model: RowsModel) -> dict[str, Any] | None:
-        rows = table.selectionModel().selectedRows()
-        if rows and rows[0].row() < model.rowCount():
-            return model.row_at(rows[0].row())
-        index = table.currentIndex()
-        if index.isValid() and index.row() < model.rowCount():
-            return model.row_at(index.row())
-        return None
+    _current = staticmethod(current_row)
 
     def _current_id(self, table: QTableView, model: RowsModel) -> str | None:
         row = self._current(table, model)

@@ -52,7 +52,7 @@ from gk_desktop.ui.checks_tab import (
 from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.referrals_tab import fit_columns, select_id, select_row
 from gk_desktop.ui.referrals_view import PRIVACY_NOTE
-from gk_desktop.ui.tables import Col, RowsModel, table_view
+from gk_desktop.ui.tables import Col, RowsModel, current_row, heading, table_view
 
 MONTHS_TO_27 = 12
 SOON_DAYS = 90  # fewer days left than this: highlighted
@@ -111,12 +111,7 @@ class _DotAtModel(DotModel):
         return super().data(index, role)
 
 
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+_heading = heading
 
 
 class ResidenceView(QWidget):
@@ -442,15 +437,7 @@ class ResidenceView(QWidget):
 
     # -- the selection
 
-    @staticmethod
-    def _current(table: QTableView, model: RowsModel) -> dict[str, Any] | None:
-        rows = table.selectionModel().selectedRows()
-        if rows and rows[0].row() < model.rowCount():
-            return model.row_at(rows[0].row())
-        index = table.currentIndex()
-        if index.isValid() and index.row() < model.rowCount():
-            return model.row_at(index.row())
-        return None
+    _current = staticmethod(current_row)
 
     def _current_id(self, table: QTableView, model: RowsModel) -> str | None:
         row = self._current(table, model)

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from gk_desktop.i18n import _
 
@@ -148,3 +148,23 @@ def table_view(model: Any, name: str, *, wrap: bool = False, single: bool = Fals
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.setAccessibleName(name)
     return table
+
+
+def current_row(table: QTableView, model: Any) -> dict[str, Any] | None:
+    """The row of ``model`` the worker chose in ``table``: the selected one, else the current one."""
+    rows = table.selectionModel().selectedRows()
+    if rows and rows[0].row() < model.rowCount():
+        return model.row_at(rows[0].row())
+    index = table.currentIndex()
+    if index.isValid() and index.row() < model.rowCount():
+        return model.row_at(index.row())
+    return None
+
+
+def heading(text: str = "") -> QLabel:
+    """A bold label over a table or a group of fields."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
