@@ -803,3 +803,20 @@ def test_deadlines_done_dismiss_reopen(run: Cli, vault: str, tmp_path: Path, mon
     run.json("deadlines", "done", "garbage", GK_PASSPHRASE=PASSPHRASE, expect=4)
     run.json("deadlines", "done", "DULDUNG_ABLAUF:nobody:2026-11-30", GK_PASSPHRASE=PASSPHRASE, expect=7)
     run.json("deadlines", "--days", "-1", GK_PASSPHRASE=PASSPHRASE, expect=2)
+
+
+def test_calendar_file(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Zzcanary", "last_name": "Qqcanary", "birth_date": "2001-03-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2025-05-01", "valid_until": "2026-12-31"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    target = tmp_path / "out" / "fristen.ics"
+    target.parent.mkdir()
+    out = run.json("calendar", "--to", str(target), GK_PASSPHRASE=PASSPHRASE)
+    assert out["path"] == str(target) and out["events"] >= 1
+    raw = target.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and code.encode() in raw
+    assert b"Zzcanary" not in raw and b"Qqcanary" not in raw
+    assert sorted(p.name for p in target.parent.iterdir()) == ["fristen.ics"]
+    run.json("calendar", "--to", str(tmp_path / "x.txt"), GK_PASSPHRASE=PASSPHRASE, expect=2)
+    run.json("calendar", "--to", str(tmp_path), GK_PASSPHRASE=PASSPHRASE, expect=2)

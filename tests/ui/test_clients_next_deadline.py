@@ -254,8 +254,7 @@ def test_real_deadlines_from_compute(qtbot, view, filled) -> None:
     view.set_deadlines(found, ON)
     for row in view.model.rows_view():
         mine = [d for d in found if d.client_id == row.id and d.status == DeadlineStatus.OFFEN]
-        r = next(i for i in range(view.proxy.rowCount()) if view.proxy.index(i, COL_NAME).data().startswith(row.last_name))
-        shown = view.proxy.index(r, COL_DEADLINE).data()
+        shown = _cell(view, row.last_name)
         if not mine:
             assert shown == ""
             continue
