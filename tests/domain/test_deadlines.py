@@ -137,9 +137,10 @@ def test_a_closed_file_keeps_only_retention_documents_and_follow_ups() -> None:
                cases=(Dated("k1", D(2029, 11, 24)),), documents=(Dated("d1", D(2027, 1, 15)),),
                follow_ups=(Dated("f1", D(2026, 12, 1), "", "Zeugnis abholen"), Dated("f2", D(2026, 12, 2), "DONE")))
     items = dl.client_deadlines(c, ON)
-    assert sorted(d.type.value for d in items) == ["DOKUMENT_LOESCHEN", "LOESCHFRIST", "WIEDERVORLAGE"]
+    assert sorted(d.type.value for d in items) == ["DOKUMENT_LOESCHEN", "LOESCHFRIST", "WIEDERVORLAGE", "WIEDERVORLAGE"]
+    assert {d.source_id: d.status.value for d in of(T.WIEDERVORLAGE, items)} == {"f1": "OFFEN", "f2": "ERLEDIGT"}
     assert one(T.LOESCHFRIST, c).remind_from == D(2029, 10, 24)
-    assert one(T.WIEDERVORLAGE, c).text == "Zeugnis abholen"
+    assert [d.text for d in of(T.WIEDERVORLAGE, items) if d.source_id == "f1"] == ["Zeugnis abholen"]
 
 
 def test_asylum_decision_served_at_once_and_lapses() -> None:

@@ -121,6 +121,11 @@ def test_follow_ups_by_hand(open_vault) -> None:
     (follow,) = [d for d in deadlines.compute(open_vault, config=CONFIG, case_code=code) if d.type is T.WIEDERVORLAGE]
     assert follow.due == dt.date(2026, 11, 27) and follow.text == "Zeugnis abholen"
     assert follow.key in {d.key for d in deadlines.due(open_vault, days=7, config=CONFIG)}
+    deadlines.decide(open_vault, follow.key, "ERLEDIGT", config=CONFIG)
+    with open_vault.session() as s:
+        assert s.connection().exec_driver_sql("SELECT done_on FROM follow_up").scalar() == "2026-11-25"
+    (done,) = [d for d in deadlines.compute(open_vault, config=CONFIG, case_code=code) if d.type is T.WIEDERVORLAGE]
+    assert done.status is dl.DeadlineStatus.ERLEDIGT
     for due_on, text in (("2026-02-30", "x"), ("morgen", "x"), ("2026-12-01", "  ")):
         with pytest.raises(InputRejectedError):
             deadlines.add_follow_up(open_vault, code, due_on, text)

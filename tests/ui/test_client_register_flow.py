@@ -14,7 +14,7 @@ from gk_desktop.app import AppController
 from gk_desktop.services import clients, rules
 from gk_desktop.settings import Settings
 from gk_desktop.ui import ops
-from gk_desktop.ui.clients_view import COL_GROUP, COL_NAME
+from gk_desktop.ui.clients_view import COL_GROUP, COL_MATCH, COL_NAME
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +76,7 @@ def test_ctrl_f_searches_and_enter_opens(qtbot, window) -> None:
     qtbot.keyClick(w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert w.stack.currentWidget() is w.clients_view and w.clients_view.search.hasFocus()
     qtbot.keyClicks(w.clients_view.search, "khal")
-    qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and not w.clients_view.table.isColumnHidden(8),
+    qtbot.waitUntil(lambda: w.clients_view.proxy.rowCount() == 1 and not w.clients_view.table.isColumnHidden(COL_MATCH),
                     timeout=5000)
     qtbot.keyClick(w.clients_view.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Khalil, Omar" in w.case_view.title.text(), timeout=5000)
@@ -174,8 +174,8 @@ def test_a_word_from_an_interview_finds_and_opens_it(qtbot, window) -> None:
     w.focus_search()
     qtbot.keyClicks(w.clients_view.search, "anmeldung")
     view = w.clients_view
-    qtbot.waitUntil(lambda: view.proxy.rowCount() == 1 and not view.table.isColumnHidden(8), timeout=5000)
-    found = view.proxy.index(0, 8).data()
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 1 and not view.table.isColumnHidden(COL_MATCH), timeout=5000)
+    found = view.proxy.index(0, COL_MATCH).data()
     assert found.startswith("Gespräch: ") and "Berufskolleg" in found  # the newest interview
     qtbot.keyClick(view.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.case_view.tabs.currentIndex() == 3, timeout=5000)

@@ -281,3 +281,10 @@ def test_ten_thousand_clients_in_one_pass() -> None:
     elapsed = time.perf_counter() - start
     assert 0 < shown < 10_000
     assert elapsed < 1.0, elapsed
+
+
+def test_model_with_deadlines_passes_the_model_tester(qtmodeltester, view) -> None:
+    view.set_deadlines(hand_built(_client_ids(view)), ON)
+    view.table.sortByColumn(COL_DEADLINE, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)

@@ -320,7 +320,8 @@ class _Out:
         self.client: ClientInput | None = None
         self.items: list[Deadline] = []
 
-    def add(self, kind: DeadlineType, due: dt.date | None, table: str, source_id: str, text: str = "") -> None:
+    def add(self, kind: DeadlineType, due: dt.date | None, table: str, source_id: str, text: str = "",
+            done: bool = False) -> None:
         if due is None:
             return
         lapsed = self.lapsed.get(kind)
@@ -335,6 +336,8 @@ class _Out:
             reminders = tuple(sorted({due - d for d in days}))
         key = f"{kind}:{source_id}:{due.isoformat()}"  # deadline_key(), inlined: this runs 70,000 times
         status = _STATUS.get(self.decisions.get(key, ""), DeadlineStatus.OFFEN) if self.decisions else DeadlineStatus.OFFEN
+        if done:
+            status = DeadlineStatus.ERLEDIGT
         client = self.client
         self.items.append(Deadline(key, kind, due, reminders[0], reminders, table, source_id,
                                    client.case_code if client else None, client.client_id if client else None,
@@ -381,9 +384,8 @@ def _client_deadlines(client: ClientInput, on: dt.date, legal: LegalDates, confi
         out.add(T.LOESCHFRIST, case.on, "case", case.id)
     for doc in client.documents:
         out.add(T.DOKUMENT_LOESCHEN, doc.on, "document", doc.id)
-    for item in client.follow_ups:
-        if item.status != "DONE":
-            out.add(T.WIEDERVORLAGE, item.on, "follow_up", item.id, item.text)
+    for item in client.follow_ups:  # a done one stays, as done (for `--all`)
+        out.add(T.WIEDERVORLAGE, item.on, "follow_up", item.id, item.text, done=item.status == "DONE")
     if not client.running_case:
         return
 

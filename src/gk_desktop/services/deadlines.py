@@ -394,6 +394,10 @@ def decide(vault: Any, key: str, decision: str, *, on: dt.date | None = None,
         row = M.DeadlineDecision(key=key, type=kind.value, source_id=source_id, due=day, decision=decision,
                                  decided_on=on, client_id=found.client_id)
         s.add(row)
+        if kind is T.WIEDERVORLAGE:  # the follow-up itself says whether it is done
+            follow_up = s.get(M.FollowUp, source_id)
+            if follow_up is not None:
+                follow_up.done_on = on if decision == "ERLEDIGT" else None
         s.flush()
         vault.record_event("update", session=s, source=source, target_table="deadline_decision", target_id=row.id)
         s.commit()

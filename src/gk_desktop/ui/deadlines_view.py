@@ -335,6 +335,7 @@ class DeadlinesView(QWidget):
         self.groups: dict[dl.Urgency, _Group] = {}
         body = QWidget()
         bl = QVBoxLayout(body)
+        bl.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # the scroll area learns of a longer page
         bl.setContentsMargins(0, 0, 0, 0)
         bl.setSpacing(8)
         for urgency in GROUPS:

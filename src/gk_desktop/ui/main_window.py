@@ -136,9 +136,9 @@ class SettingsView(QWidget):
         tabs = QTabWidget()
         tabs.addTab(self._security_tab(settings), _("Security"))
         tabs.addTab(self._language_tab(settings), _("Language"))
-        tabs.addTab(self._deadlines_tab(settings), _("Deadlines"))
         self.rules_view = LegalRulesView(vault)
         tabs.addTab(self.rules_view, _("Legal rules"))
+        tabs.addTab(self._deadlines_tab(settings), _("Deadlines"))
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
