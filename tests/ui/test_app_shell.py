@@ -77,7 +77,7 @@ def test_first_start_wizard_creates_the_vault(qtbot, controller, data_dir: Path,
     _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: controller.main_window is not None and controller.main_window.isVisible(), timeout=10_000)
     assert [controller.main_window.nav.item(i).text() for i in range(controller.main_window.nav.count())] == [
-        "Übersicht", "Klient:innen", "Vermittlungen", "Prüfungen", "Angebote", "Einstellungen"]
+        "Heute", "Übersicht", "Klient:innen", "Vermittlungen", "Prüfungen", "Angebote", "Einstellungen"]
 
 
 def test_unlock_wrong_then_right_then_lock_clears_everything(qtbot, controller, new_vault) -> None:
@@ -179,10 +179,10 @@ def test_language_switch(qtbot, controller, new_vault) -> None:
     _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
     controller.set_language("en")
-    assert controller.main_window.nav.item(0).text() == "Overview"
+    assert controller.main_window.nav.item(1).text() == "Overview"
     assert Settings.load().language == "en"
     controller.set_language("de")
-    assert controller.main_window.nav.item(0).text() == "Übersicht"
+    assert controller.main_window.nav.item(1).text() == "Übersicht"
     assert controller.vault is not None
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QPushButton,
@@ -82,6 +83,7 @@ GROUP_EMPTY: dict[dl.Urgency, str] = {
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
             N_("Sunday"))
 OFFER = N_("Offer")
+WORKING = N_("Working out the deadlines …")
 DISMISS_INFO = N_("It no longer shows here or in the calendar file. Should its date change, it comes back as a "
                   "new deadline.")
 FOLLOW_UP_FIELDS = {"case_code": N_("Case code"), "due": N_("Due on"), "text": N_("What is to be done")}
@@ -117,6 +119,7 @@ PLACES: dict[dl.DeadlineType, str] = {
     T.DOKUMENT_LOESCHEN: "documents",
 }
 MIN_ROWS = 3  # a table shrinks to this many rows before the page scrolls
+FIT_ROWS = 100  # rows read to fit the columns
 
 
 def place_of(kind: dl.DeadlineType) -> str | None:
@@ -219,6 +222,9 @@ class _Group:
         self.table = table_view(self.model, name, single=True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Fitting the columns reads the shown rows and some more, not thousands (nearest first: the
+        # widest "… days overdue" is at the top).
+        self.table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.heading.setBuddy(self.table)
         head = QHBoxLayout()
@@ -408,7 +414,7 @@ class DeadlinesView(QWidget):
                 self._op = None
 
         self._op = Op(self, work).on_success(done).on_failure(failed).on_cancel(cancelled)
-        self.status.setText(_("Working out the deadlines …"))
+        self.status.setText(_(WORKING))
         self._op.run()
 
     def _stop(self) -> None:
@@ -420,7 +426,8 @@ class DeadlinesView(QWidget):
         self._on = on
         self._all = list(result)
         self.day_label.setText(day_text(on))
-        self.status.setText(self._message_after_load)
+        if self._message_after_load or self.status.text() == _(WORKING):  # what an action said meanwhile stays
+            self.status.setText(self._message_after_load)
         self._message_after_load = ""
         self._show()
         self.loaded.emit()
@@ -533,7 +540,7 @@ class DeadlinesView(QWidget):
         for table in tables:
             header = table.horizontalHeader()
             header.setStretchLastSection(False)
-            header.setSectionResizeMode(2, header.ResizeMode.Stretch)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
             for col in (0, 1, 3):
                 table.setColumnWidth(col, widths[col] + 12)
 
@@ -635,8 +642,6 @@ class DeadlinesView(QWidget):
         self._busy = True
         self._update_buttons()
         on, config, key = self._on or _today(), self.config, d.key
-        group = self._active
-        position = self._current_position(group)
 
         def done(_result: Any) -> None:
             self._busy = False
@@ -648,10 +653,7 @@ class DeadlinesView(QWidget):
                 self.status.setText(_("{code}: “{what}” marked as done.").format(code=code, what=kind))
             else:
                 self.status.setText(_("{code}: “{what}” dismissed.").format(code=code, what=kind))
-            self._active = group
-            self._show()
-            if self._current_row(group) is None and group.model.rowCount() and position is not None:
-                select_row(group.table, min(position, group.model.rowCount() - 1))
+            self._show()  # the row below moves up and is chosen: "Erledigt" again goes on down the list
             self.deadlines_changed.emit()
 
         def failed(exc: BaseException) -> None:

@@ -572,6 +572,7 @@ class MainWindow(QMainWindow):
         self.settings_view = SettingsView(settings, vault, sheet)
         from gk_desktop.ui.directory_view import DirectoryView
         from gk_desktop.ui.referrals_view import ReferralsView
+        from gk_desktop.ui.deadlines_view import DeadlinesView
         from gk_desktop.ui.residence_view import ResidenceView
 
         self.directory_view = DirectoryView(vault)
@@ -579,9 +580,14 @@ class MainWindow(QMainWindow):
         self.referrals_view.short_advice_months = settings.short_advice_idle_months
         self.residence_view = ResidenceView(vault)
         self._residence_stale = True  # checked again when shown after a change
-        self._pages = [self.overview, self.clients_view, self.referrals_view, self.residence_view,
+        from gk_desktop.services.deadlines import config_from
+
+        self.deadlines_view = DeadlinesView(vault)  # the start page "Heute", opened after unlock
+        self.deadlines_view.config = config_from(settings)
+        self._pages = [self.deadlines_view, self.overview, self.clients_view, self.referrals_view, self.residence_view,
                        self.directory_view, self.settings_view]
-        for title, view in ((_("Overview"), self.overview), (_("Clients"), self.clients_view),
+        for title, view in ((_("Today"), self.deadlines_view), (_("Overview"), self.overview),
+                            (_("Clients"), self.clients_view),
                             (_("Referrals"), self.referrals_view), (_("Residence checks"), self.residence_view),
                             (_("Offers"), self.directory_view), (_("Settings"), self.settings_view)):
             self.nav.addItem(title)
@@ -595,6 +601,12 @@ class MainWindow(QMainWindow):
         self.case_view.back.connect(self.back_to_list)
         self.referrals_view.open_case.connect(self.open_client)
         self.residence_view.open_case.connect(self.open_client)
+        self.deadlines_view.open_place.connect(lambda code, place: self.open_client(code, place=place))
+        self.deadlines_view.open_offers.connect(lambda: self.nav.setCurrentRow(self._pages.index(self.directory_view)))
+        self.deadlines_view.counts_changed.connect(self._show_deadline_counts)
+        self.deadlines_view.loaded.connect(self._deadlines_to_list)
+        self.deadlines_view.deadlines_changed.connect(self._deadlines_to_list)
+        self.case_view.changed.connect(self._file_changed)
         self.case_view.changed.connect(self._mark_residence_stale)
         self.case_view.changed.connect(self.referrals_view.reload)
         self.case_view.document_limit_mb = settings.max_document_mb
@@ -667,6 +679,7 @@ class MainWindow(QMainWindow):
             return
         Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
         self.clients_view.reload()
+        self.deadlines_view.reload()
 
     def _page_chosen(self, row: int) -> None:
         if row < 0:
@@ -678,6 +691,33 @@ class MainWindow(QMainWindow):
         if page is self.residence_view and self._vault is not None and self._residence_stale:
             self._residence_stale = False  # every file is checked: only after a change, not on every visit
             page.reload()
+
+    def _file_changed(self, *_args: Any) -> None:
+        """A client's file changed in the case view: that client's deadlines again (fast)."""
+        if self.case_view.case_code and self._vault is not None:
+            self.deadlines_view.refresh_client(self.case_view.case_code)
+
+    def _deadlines_to_list(self) -> None:
+        from gk_desktop.domain.clock import today
+
+        self.clients_view.set_deadlines(self.deadlines_view.deadlines(), today())
+
+    def _show_deadline_counts(self, now: int, week: int) -> None:
+        """The start page's entry in the navigation carries what is due now (overdue and today)."""
+        item = self.nav.item(self._pages.index(self.deadlines_view))
+        if item is None:
+            return
+        item.setText(_("Today ({n})").format(n=now) if now else _("Today"))
+        item.setToolTip(ngettext("{n} deadline overdue or due today, {w} more this week",
+                                 "{n} deadlines overdue or due today, {w} more this week", now).format(n=now, w=week))
+
+    def set_deadline_settings(self, settings: Settings) -> None:
+        """The periods or lead times changed: the start page works everything out anew."""
+        from gk_desktop.services.deadlines import config_from
+
+        self.deadlines_view.config = config_from(settings)
+        if self._vault is not None:
+            self.deadlines_view.reload()
 
     def _mark_residence_stale(self, *_args: Any) -> None:
         self._residence_stale = True
@@ -833,6 +873,8 @@ class MainWindow(QMainWindow):
         self.case_view.clear()
         self.referrals_view.clear()
         self.residence_view.clear()
+        self.deadlines_view.clear()
+        self._show_deadline_counts(0, 0)
         self.directory_view.clear()
         self.settings_view.rules_view.clear()
         self._vault = None
