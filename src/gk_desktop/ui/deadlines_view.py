@@ -52,7 +52,7 @@ from gk_desktop.ui.ops import Op, error_text
 from gk_desktop.ui.record_editor import FieldSpec
 from gk_desktop.ui.referrals_tab import select_id, select_row
 from gk_desktop.ui.referrals_view import PRIVACY_NOTE
-from gk_desktop.ui.tables import Col, table_view
+from gk_desktop.ui.tables import Col, heading, table_view
 from gk_desktop.ui.widgets import format_date
 
 T = dl.DeadlineType
@@ -197,12 +197,7 @@ def _columns() -> list[Col]:
     ]
 
 
-def _bold(text: str = "") -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
+_bold = heading
 
 
 class _Group:
