@@ -163,3 +163,11 @@ def test_one_client_equals_its_share_of_everything(open_vault) -> None:
     for code in sorted({d.case_code for d in everything if d.case_code})[:6]:
         one = deadlines.compute(open_vault, config=CONFIG, case_code=code)
         assert sorted(one) == sorted(d for d in everything if d.case_code == code)
+
+
+def test_no_contact_is_not_raised_for_a_dormant_case(open_vault) -> None:
+    code = clients.add_client(open_vault, FILE).case_code
+    case_id = clients.show_client(open_vault, code)["cases"][0]["id"]
+    assert [d for d in deadlines.compute(open_vault, config=CONFIG, case_code=code) if d.type is T.KEIN_KONTAKT]
+    cycle.set_phase(open_vault, case_id, "RUHEND")
+    assert not [d for d in deadlines.compute(open_vault, config=CONFIG, case_code=code) if d.type is T.KEIN_KONTAKT]

@@ -102,7 +102,8 @@ _SQL = {
     "people": "SELECT d.client_id, d.case_code, d.birth_date, d.periods, d.last_contact, d.cur_status, d.cur_until, "
               "d.cur_since, d.cur_before, c.entry_date_de, c.minor_children, c.birth_date_fictitious "
               "FROM derived_client_row d JOIN client c ON c.id = d.client_id {where_d} ORDER BY d.case_code",
-    "cases": 'SELECT client_id, id, closed_on, retention_until, first_contact_on FROM "case" {where} ORDER BY number',
+    "cases": 'SELECT client_id, id, closed_on, retention_until, first_contact_on, phase, case_type FROM "case" '
+             '{where} ORDER BY number',
     "identity": "SELECT client_id, id, clarified, passport_valid_until FROM identity_status {where} ORDER BY id",
     "works": "SELECT client_id, id, type, start_date, planned_end_date, actual_end_date, end_reason, hours_per_week, "
              "income_covers FROM work_record {where} ORDER BY id",
@@ -209,7 +210,9 @@ def _inputs(conn: Any, on: dt.date, ruleset: Any, legal: dl.LegalDates, client_i
         entry = _d(entry_iso)
         works = read["works"].get(cid, empty)
         last = None
-        if running is not None:
+        # "No contact" watches a running case management; a dormant case rests on purpose, and a
+        # short advice is proposed for closing after its own months (services.cycle).
+        if running is not None and running[5] != "RUHEND" and running[6] != "KURZBERATUNG":
             last = dl.Dated(running[1], _d(last_contact) if last_contact else _d(running[4]))
         item = dl.ClientInput(
             client_id=cid, case_code=case_code, birth_date=birth, running_case=running is not None, entry_date=entry,
