@@ -200,6 +200,30 @@ def test_document_limit_setting_reaches_the_case_view(qtbot, controller, new_vau
     assert (Settings.load().retention_years, Settings.load().short_advice_idle_months) == (5, 9)
 
 
+def test_deadline_settings_are_saved_and_reach_the_start_page(qtbot, controller, new_vault) -> None:
+    import json
+
+    from gk_desktop.domain import deadlines as dl
+
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    window = controller.main_window
+    view = window.settings_view
+    view.deadline_spins["referral_followup_days"].setValue(21)
+    assert Settings.load().referral_followup_days == 21
+    assert window.deadlines_view.config.referral_followup_days == 21
+    table = view.lead_table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "PASS_ABLAUF")
+    table.item(row, 1).setText("3 months")  # not a lead time: refused, the old value back
+    assert not view.lead_message.isHidden() and table.item(row, 1).text() == "6m, 2m"
+    assert Settings.load().deadline_leads == ""
+    table.item(row, 1).setText("2m 4M")
+    assert view.lead_message.isHidden() and table.item(row, 1).text() == "4m, 2m"
+    assert json.loads(Settings.load().deadline_leads) == {"PASS_ABLAUF": "4m, 2m"}
+    assert window.deadlines_view.config.leads_for(dl.DeadlineType.PASS_ABLAUF) == (dl.Lead(4, "M"), dl.Lead(2, "M"))
+
+
 def test_selftest_subprocess(tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
     out = subprocess.run([sys.executable, "-m", "gk_desktop", "--selftest", "--screenshot", str(shot)],
