@@ -687,3 +687,13 @@ def test_the_light_is_consistent_with_the_criteria(facts, on) -> None:
         if r.light is TL.GELB:
             assert not answerable_unclear and max(dated) > months_after(on, 3)
         assert set(r.missing) == {c.label for c in r.criteria if c.status in (CS.NICHT_ERFUELLT, CS.UNKLAR)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=file_facts, on=dates, pathway=st.sampled_from([P.P25A, P.P25B, P.P60D, P.P60C]))
+def test_the_cheap_possible_from_equals_the_full_check(facts, on, pathway) -> None:
+    """The deadlines ask rc.possible_from (criteria from cheap to dear, stopping at the first that
+    turns the light red or grey); it must give exactly what the full check gives."""
+    result = check(pathway, facts, RULES, on)
+    expected = result.possible_from if result.light in (TL.GRUEN, TL.GELB) else None
+    assert rc.possible_from(pathway, facts, RULES, on) == expected

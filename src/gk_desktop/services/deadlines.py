@@ -294,9 +294,9 @@ def _pathway_dates(facts: rc.FileFacts | None, pathways: tuple[rc.ResidencePathw
     if facts is None:
         return dates
     for pathway in pathways:
-        result = rc.check(pathway, facts, rules, on)
-        if result.light in (rc.TrafficLight.GRUEN, rc.TrafficLight.GELB) and result.possible_from is not None:
-            dates[PATHWAY_TYPES[pathway]] = result.possible_from
+        day = rc.possible_from(pathway, facts, rules, on)  # = the check's "möglich ab" when green or yellow
+        if day is not None:
+            dates[PATHWAY_TYPES[pathway]] = day
     return dates
 
 
