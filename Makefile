@@ -8,7 +8,8 @@ STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 
 # Qt offscreen needs these; a real display needs the RUN list too (libcups2: the print dialog).
-SYS_TEST := libglib2.0-0 libegl1 libgl1 libdbus-1-3 libfontconfig1 libxkbcommon0
+# poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf check the printed documents in the tests.
+SYS_TEST := libglib2.0-0 libegl1 libgl1 libdbus-1-3 libfontconfig1 libxkbcommon0 poppler-utils qpdf
 SYS_RUN := $(SYS_TEST) libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libcups2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

@@ -337,6 +337,18 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def register_fonts() -> None:
+    """The Noto fonts of the printed documents for Qt too, so every name on screen has its glyphs
+    (Qt falls back between them by itself)."""
+    from PySide6.QtGui import QFontDatabase
+
+    from gk_desktop.documents.fonts import font_files
+
+    for path in font_files():
+        if path.is_file():
+            QFontDatabase.addApplicationFont(str(path))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     from gk_desktop.hardening import disable_core_dumps
@@ -363,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     from gk_desktop.ui import gc_guard
 
     gc_guard.install(app)
+    register_fonts()
     app.setApplicationVersion(__version__)
     ui_i18n.install(app, args.lang or settings.language)
     controller = AppController(app, data_dir, settings)

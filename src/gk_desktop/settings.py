@@ -67,6 +67,12 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("no_contact_weeks", 6, int, N_("Raise “no contact” after (weeks)"), 1, 52),
     SettingSpec("offer_verify_months", 6, int, N_("Check an offer again after (months)"), 1, 36),
     SettingSpec("deadline_leads", "", str, N_("Lead times of the deadlines")),
+    # Printed documents: the municipality on every page, and the controller and data-protection
+    # officer the consent form and the Art. 13 information sheet name (several lines each).
+    SettingSpec("municipality_name", "", str, N_("Municipality")),
+    SettingSpec("municipality_logo", "", str, N_("Logo (PNG or JPEG file)")),
+    SettingSpec("controller_details", "", str, N_("Controller (name, address, contact)")),
+    SettingSpec("dpo_details", "", str, N_("Data-protection officer (name, contact)")),
 )
 _BY_KEY = {s.key: s for s in SPECS}
 
@@ -84,6 +90,10 @@ class Settings:
     no_contact_weeks: int = 6
     offer_verify_months: int = 6
     deadline_leads: str = ""
+    municipality_name: str = ""
+    municipality_logo: str = ""
+    controller_details: str = ""
+    dpo_details: str = ""
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod
