@@ -596,6 +596,26 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from gk_desktop.services import printing
+    from gk_desktop.settings import Settings
+
+    target = Path(args.to)
+    if target.is_dir():
+        raise UsageError(_("{path} is a folder; give a file name.").format(path=target))
+    if target.suffix.lower() != ".pdf":
+        raise UsageError(_("The file must end in .pdf."))
+    if not target.parent.is_dir():
+        raise UsageError(_("The folder {path} does not exist.").format(path=target.parent))
+    with _open_for_data(args) as v:
+        data = printing.make_pdf(v, args.kind, args.case_code, record_id=args.id, lang=args.lang,
+                                 settings=Settings.load(), source="cli")
+        v.record_event("print", target_table="document")
+    printing.save_pdf(data, target)
+    _emit(args, {"path": str(target)}, lambda: _("Written: {path}").format(path=target))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -704,6 +724,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help=_("also the deadlines already done or dismissed"))
     p = add("calendar", cmd_calendar, _("write the open deadlines to an iCalendar file (case codes only, no names)"))
     p.add_argument("--to", required=True, metavar="FILE.ics")
+    p = add("print", cmd_print, _("write a document as PDF: case sheet, goal agreement, consent form, information "
+                                  "sheet, handover sheet"))
+    p.add_argument("kind", choices=("casesheet", "agreement", "consent", "info-sheet", "referral"),
+                   metavar="casesheet|agreement|consent|info-sheet|referral")
+    p.add_argument("case_code", metavar="CASE_CODE")
+    p.add_argument("--id", metavar="ID", help=_("the record: agreement, consent or referral (referral: required)"))
+    p.add_argument("--lang", choices=("de", "en"), help=_("language of the document (default: the settings')"))
+    p.add_argument("--to", required=True, metavar="FILE.pdf")
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))
     q.add_argument("file", metavar="FILE")
