@@ -150,6 +150,7 @@ class AppController:
         sv.retention_changed.connect(self.set_retention_years)
         sv.short_advice_changed.connect(self.set_short_advice_months)
         sv.deadline_setting_changed.connect(self.set_deadline_setting)
+        sv.printing_setting_changed.connect(self.set_plain_setting)
         sv.language_changed.connect(self.set_language)
         sv.restore_requested.connect(self.restore)
         if self.lock_screen is not None:
@@ -248,6 +249,11 @@ class AppController:
         self.settings.save()
         if self.main_window is not None:
             self.main_window.set_deadline_settings(self.settings)
+
+    def set_plain_setting(self, key: str, value: Any) -> None:
+        """A setting read where it is used (the printouts read theirs when they are made)."""
+        self.settings = self.settings.with_value(key, value)
+        self.settings.save()
 
     def set_language(self, lang: str) -> None:
         from gk_desktop.ui import i18n as ui_i18n

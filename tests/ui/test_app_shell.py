@@ -502,3 +502,15 @@ def test_wizard_cannot_be_left_before_the_recovery_key_is_confirmed(qtbot, contr
     wizard.recovery_page.view.confirm.setChecked(True)
     wizard.reject()  # confirmed: leaving is fine now
     assert not wizard.isVisible()
+
+
+def test_printing_settings_are_saved(qtbot, controller, new_vault) -> None:
+    controller.start()
+    _unlock(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.main_window is not None, timeout=10_000)
+    view = controller.main_window.settings_view
+    view.municipality_name.setText("Stadt Rheine")
+    view.municipality_name.editingFinished.emit()
+    view.controller_details.setPlainText("Stadt Rheine\nKlosterstraße 14\n48431 Rheine")
+    assert Settings.load().municipality_name == "Stadt Rheine"
+    assert Settings.load().controller_details.splitlines()[1] == "Klosterstraße 14"

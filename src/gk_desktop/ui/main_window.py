@@ -120,6 +120,7 @@ class SettingsView(QWidget):
     retention_changed = Signal(int)
     short_advice_changed = Signal(int)
     deadline_setting_changed = Signal(str, object)  # settings key, value
+    printing_setting_changed = Signal(str, str)  # settings key, value
     language_changed = Signal(str)
     restore_requested = Signal(object)
     backup_done = Signal()
@@ -139,6 +140,7 @@ class SettingsView(QWidget):
         self.rules_view = LegalRulesView(vault)
         tabs.addTab(self.rules_view, _("Legal rules"))
         tabs.addTab(self._deadlines_tab(settings), _("Deadlines"))
+        tabs.addTab(self._printing_tab(settings), _("Printouts"))
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -321,6 +323,52 @@ class SettingsView(QWidget):
             self.lead_table.blockSignals(False)
         changed = {k: v for k, v in self._leads.items() if v != self._default_leads[k]}
         self.deadline_setting_changed.emit("deadline_leads", json.dumps(changed, sort_keys=True) if changed else "")
+
+    def _printing_tab(self, settings: Settings) -> QWidget:
+        """Ausdrucke: the municipality on every page, and the controller and data-protection officer
+        the consent form and the information sheet name (saved when the field is left)."""
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+        page = QWidget()
+        form = QFormLayout()
+        self.municipality_name = QLineEdit(settings.municipality_name)
+        self.municipality_name.setPlaceholderText(_("e.g. Stadt Rheine – Kommunales Integrationsmanagement"))
+        self.municipality_logo = QLineEdit(settings.municipality_logo)
+        self.municipality_logo.setPlaceholderText(_("a PNG or JPEG file"))
+        choose = QPushButton(_("Choose …"))
+        choose.clicked.connect(self._choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.municipality_logo, 1)
+        logo_row.addWidget(choose)
+        self.controller_details = QPlainTextEdit(settings.controller_details)
+        self.dpo_details = QPlainTextEdit(settings.dpo_details)
+        for edit in (self.controller_details, self.dpo_details):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(90)
+        for key, widget in (("municipality_name", self.municipality_name), ("municipality_logo", self.municipality_logo)):
+            widget.setAccessibleName(settings_label(key))
+            widget.editingFinished.connect(lambda k=key, w=widget: self.printing_setting_changed.emit(k, w.text().strip()))
+        for key, widget in (("controller_details", self.controller_details), ("dpo_details", self.dpo_details)):
+            widget.setAccessibleName(settings_label(key))
+            widget.textChanged.connect(lambda k=key, w=widget: self.printing_setting_changed.emit(k, w.toPlainText().strip()))
+        form.addRow(settings_label("municipality_name"), self.municipality_name)
+        form.addRow(settings_label("municipality_logo"), logo_row)
+        form.addRow(settings_label("controller_details"), self.controller_details)
+        form.addRow(settings_label("dpo_details"), self.dpo_details)
+        note = QLabel(_("The name and logo stand at the top of every printout; the controller and the data-protection "
+                        "officer are named on the consent form and the information sheet (Art. 13 DSGVO)."))
+        note.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    def _choose_logo(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Choose the logo"), "", _("Images (*.png *.jpg *.jpeg)"))
+        if name:
+            self.municipality_logo.setText(name)
+            self.printing_setting_changed.emit("municipality_logo", name)
 
     def _language_tab(self, settings: Settings) -> QWidget:
         page = QWidget()
