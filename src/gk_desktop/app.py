@@ -42,10 +42,13 @@ def make_sheet(data_dir: Path) -> Callable[[str], bytes]:
         from gk_desktop.documents.recovery_sheet import recovery_sheet_pdf
         from gk_desktop.i18n import language
         from gk_desktop.paths import VaultPaths
+        from gk_desktop.settings import Settings
         from gk_desktop.storage.keys import load_keyfile
 
         vault_id = load_keyfile(VaultPaths(data_dir).keys).vault_id
-        return recovery_sheet_pdf(printed, created=today(), vault_id_short=vault_id[:8], lang=language())
+        settings = Settings.load()
+        return recovery_sheet_pdf(printed, created=today(), vault_id_short=vault_id[:8], lang=language(),
+                                  municipality=settings.municipality_name, logo=settings.municipality_logo or None)
 
     return sheet
 

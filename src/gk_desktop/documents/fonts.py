@@ -30,6 +30,8 @@ NAMES: dict[str, tuple[str, str]] = {
     ETHIOPIC: ("GK-Ethiopic", "GK-Ethiopic-Bold"),
 }
 BASE_FONT, BOLD_FONT = NAMES[LATIN]
+MONO_BOLD = "GK-Mono-Bold"  # the recovery key: one width for every character
+_MONO_FILE = "NotoSansMono-Bold.ttf"
 
 _lock = threading.Lock()
 _registered = False
@@ -44,7 +46,7 @@ def font_dir() -> Path:
 
 
 def font_files() -> list[Path]:
-    return [font_dir() / name for pair in _FILES.values() for name in pair]
+    return [font_dir() / name for pair in _FILES.values() for name in pair] + [font_dir() / _MONO_FILE]
 
 
 def register() -> None:
@@ -64,6 +66,7 @@ def register() -> None:
             pdfmetrics.registerFont(TTFont(name, str(folder / regular)))
             pdfmetrics.registerFont(TTFont(bold_name, str(folder / bold)))
             pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
+        pdfmetrics.registerFont(TTFont(MONO_BOLD, str(folder / _MONO_FILE)))
         _registered = True
 
 

@@ -5,8 +5,9 @@ The sheet carries no personal data: only the date, the first 8 characters of the
 sheet can be matched to its vault), optionally a hint where the data folder lives, and the key.
 The PDF metadata carries neither the key, nor a path, nor a user name.
 
-Fonts are ReportLab's built-in Helvetica and Courier for now (WinAnsi encoding: Latin script,
-German umlauts included); text from outside the catalog that they cannot show becomes "?".
+The page is the shared one of every printout (documents/template.py: the municipality at the top,
+"vertraulich" and "Seite 1 von 1" at the foot) in the embedded Noto fonts; a data-folder hint in
+any script prints as it is.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from gk_desktop import i18n
+from gk_desktop.documents import fonts
+from gk_desktop.documents.layout import ScriptText
+from gk_desktop.documents.template import PageInfo, decorate
 from gk_desktop.i18n import _
 
 __all__ = ["recovery_sheet_pdf"]
@@ -50,19 +54,19 @@ GREY_TEXT = Color(0.35, 0.35, 0.35)
 GREY_LINE = Color(0.6, 0.6, 0.6)
 KEY_FILL = Color(0.95, 0.95, 0.95)
 
-KEY_FONT = "Courier-Bold"
+KEY_FONT = fonts.MONO_BOLD
 KEY_SIZE = 22
 KEY_CHAR_SPACE = 1.5
 KEY_GROUP_GAP = 22
 KEY_ROW_H = 44
 
-_TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=19, leading=23)
-_HEADING = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=12, leading=15)
-_BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10.5, leading=14)
-_BULLET = ParagraphStyle("bullet", parent=_BODY, leftIndent=12, bulletIndent=1, bulletFontName="Helvetica",
+_TITLE = ParagraphStyle("title", fontName=fonts.BOLD_FONT, fontSize=19, leading=23)
+_HEADING = ParagraphStyle("heading", fontName=fonts.BOLD_FONT, fontSize=12, leading=15)
+_BODY = ParagraphStyle("body", fontName=fonts.BASE_FONT, fontSize=10.5, leading=14)
+_BULLET = ParagraphStyle("bullet", parent=_BODY, leftIndent=12, bulletIndent=1, bulletFontName=fonts.BASE_FONT,
                          spaceAfter=3)
-_SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=9, leading=12, textColor=GREY_TEXT)
-_META_VALUE = ParagraphStyle("meta", fontName="Courier-Bold", fontSize=10.5, leading=13)
+_SMALL = ParagraphStyle("small", fontName=fonts.BASE_FONT, fontSize=9, leading=12, textColor=GREY_TEXT)
+_META_VALUE = ParagraphStyle("meta", fontName=fonts.MONO_BOLD, fontSize=10.5, leading=13)
 
 
 def recovery_sheet_pdf(
@@ -73,6 +77,8 @@ def recovery_sheet_pdf(
     data_dir_hint: str | None = None,
     lang: str = "de",
     compress: bool = True,
+    municipality: str = "",
+    logo: str | None = None,
 ) -> bytes:
     """Return the recovery sheet as a one-page A4 PDF.
 
@@ -87,8 +93,10 @@ def recovery_sheet_pdf(
     lang, _ = _translator(lang)  # local _: the catalog of the requested language, not the UI's
     date_text = created.strftime("%d.%m.%Y") if lang == "de" else created.isoformat()
 
+    fonts.register()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1 if compress else 0, lang=lang)
+    c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1 if compress else 0, lang=lang,
+               initialFontName=fonts.BASE_FONT)
     title = _("Recovery sheet")
     c.setTitle(title)
     c.setAuthor(APP_NAME)
@@ -104,14 +112,20 @@ def recovery_sheet_pdf(
     vault_label = _("Vault ID")
     meta = [(_("Created on"), date_text), (vault_label, vault_short)]
     if data_dir_hint:
-        meta.append((_("Data folder"), _latin(data_dir_hint)))
-    label_w = max(stringWidth(label + ":", "Helvetica", 10.5) for label, _v in meta) + 10
+        meta.append((_("Data folder"), data_dir_hint))
+    label_w = max(stringWidth(label + ":", fonts.BASE_FONT, 10.5) for label, _v in meta) + 10
     for label, value in meta:
-        c.setFont("Helvetica", 10.5)
+        c.setFont(fonts.BASE_FONT, 10.5)
         c.setFillColor(GREY_TEXT)
         c.drawString(MARGIN_X, y - 10.5, label + ":")
         c.setFillColor(black)
-        y = _para(c, escape(value), _META_VALUE, y, x=MARGIN_X + label_w, width=CONTENT_W - label_w) - 2
+        if label == _("Data folder"):  # a path in any script: the script-aware paragraph
+            block = ScriptText(value, 10.5, bold=True, leading=13)
+            _w, h = block.wrap(CONTENT_W - label_w, PAGE_H)
+            block.drawOn(c, MARGIN_X + label_w, y - h)
+            y = y - h - 2
+        else:
+            y = _para(c, escape(value), _META_VALUE, y, x=MARGIN_X + label_w, width=CONTENT_W - label_w) - 2
     y -= 6
     c.setStrokeColor(GREY_LINE)
     c.setLineWidth(0.6)
@@ -140,7 +154,7 @@ def recovery_sheet_pdf(
 
     y = _para(c, escape(_("How to use it")), _HEADING, y) - 4
     button = "<b>" + escape(_("Forgot the passphrase?")) + "</b>"
-    command = '<font face="Courier-Bold">' + escape(RECOVER_COMMAND) + "</font>"
+    command = f'<font face="{fonts.MONO_BOLD}">' + escape(RECOVER_COMMAND) + "</font>"
     for text in (
         escape(_("In the app: on the lock screen choose {button}, type in the recovery key and set a new "
                  "passphrase.")).format(button=button),
@@ -163,12 +177,12 @@ def recovery_sheet_pdf(
         ),
     )
 
-    # Footer.
-    c.setFont("Helvetica", 8)
+    # Above the shared footer: what matches the sheet to its vault.
+    c.setFont(fonts.BASE_FONT, 8)
     c.setFillColor(GREY_TEXT)
-    c.drawString(MARGIN_X, FOOTER_Y, f"{APP_NAME} \u00b7 {title}")
-    c.drawRightString(PAGE_W - MARGIN_X, FOOTER_Y, f"{vault_label} {vault_short} \u00b7 {date_text}")
-
+    c.drawString(MARGIN_X, FOOTER_Y + 6 * mm, f"{APP_NAME} \u00b7 {title}")
+    c.drawRightString(PAGE_W - MARGIN_X, FOOTER_Y + 6 * mm, f"{vault_label} {vault_short} \u00b7 {date_text}")
+    decorate(c, PageInfo(title, None, municipality, logo), 1, 1, gettext=_)
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -239,7 +253,7 @@ def _key_box(c: Canvas, groups: list[str], top: float) -> float:
         baseline = row_top - KEY_ROW_H + 12
         for col in range(count):
             gx = x0 + col * (group_w + KEY_GROUP_GAP)
-            c.setFont("Helvetica", 7.5)
+            c.setFont(fonts.BASE_FONT, 7.5)
             c.setFillColor(GREY_TEXT)
             c.drawCentredString(gx + group_w / 2, baseline + KEY_SIZE * 0.72 + 6, str(index + 1))
             c.saveState()  # the character spacing must not leak into the text drawn later
@@ -270,7 +284,7 @@ def _custody_box(c: Canvas, top: float, labels: tuple[str, str, str]) -> float:
         y = top - head_h - r * row_h
         c.line(MARGIN_X, y, MARGIN_X + CONTENT_W, y)
     x = MARGIN_X
-    c.setFont("Helvetica-Bold", 8.5)
+    c.setFont(fonts.BOLD_FONT, 8.5)
     c.setFillColor(GREY_TEXT)
     for i, (frac, label) in enumerate(zip(widths, labels)):
         if i:

@@ -31,6 +31,7 @@ MARGIN_BOTTOM = 20 * mm
 GREY = Color(0.35, 0.35, 0.35)
 RULE = Color(0.7, 0.7, 0.7)
 CONFIDENTIAL = N_("confidential")  # German: "vertraulich"
+PAGE_OF = N_("Page {page} of {total}")
 
 
 class PageInfo:
@@ -67,14 +68,17 @@ def _canvas_maker(info: PageInfo) -> type[Canvas]:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                _decorate(self, info, self._pageNumber, total)
+                decorate(self, info, self._pageNumber, total)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-def _decorate(canvas: Canvas, info: PageInfo, page: int, total: int) -> None:
+def decorate(canvas: Canvas, info: PageInfo, page: int, total: int, gettext: Any = None) -> None:
+    """Header and footer of one page (``gettext``: the catalog of the document's language, when it
+    is not the program's)."""
+    t = gettext or _
     canvas.saveState()
     top = PAGE_H - 12 * mm
     x = MARGIN_X
@@ -93,8 +97,8 @@ def _decorate(canvas: Canvas, info: PageInfo, page: int, total: int) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN_X, top - 6 * mm, PAGE_W - MARGIN_X, top - 6 * mm)
     canvas.line(MARGIN_X, 14 * mm, PAGE_W - MARGIN_X, 14 * mm)
-    draw_line(canvas, MARGIN_X, 9 * mm, _(CONFIDENTIAL), 8, bold=True, color=GREY)
-    draw_line(canvas, MARGIN_X, 9 * mm, _("Page {page} of {total}").format(page=page, total=total), 8, color=GREY,
+    draw_line(canvas, MARGIN_X, 9 * mm, t(CONFIDENTIAL), 8, bold=True, color=GREY)
+    draw_line(canvas, MARGIN_X, 9 * mm, t(PAGE_OF).format(page=page, total=total), 8, color=GREY,
               align="right", width=PAGE_W - 2 * MARGIN_X)
     canvas.restoreState()
 
