@@ -35,6 +35,7 @@ _MONO_FILE = "NotoSansMono-Bold.ttf"
 
 _lock = threading.Lock()
 _registered = False
+_glyphs: dict[str, frozenset[int]] = {}  # script → the code points its regular font has
 
 
 def font_dir() -> Path:
@@ -63,7 +64,9 @@ def register() -> None:
         folder = font_dir()
         for script, (regular, bold) in _FILES.items():
             name, bold_name = NAMES[script]
-            pdfmetrics.registerFont(TTFont(name, str(folder / regular)))
+            font = TTFont(name, str(folder / regular))
+            pdfmetrics.registerFont(font)
+            _glyphs[script] = frozenset(font.face.charToGlyph)
             pdfmetrics.registerFont(TTFont(bold_name, str(folder / bold)))
             pdfmetrics.registerFontFamily(name, normal=name, bold=bold_name, italic=name, boldItalic=bold_name)
         pdfmetrics.registerFont(TTFont(MONO_BOLD, str(folder / _MONO_FILE)))
@@ -85,12 +88,16 @@ def script_of(ch: str) -> str | None:
 
 def runs(text: str) -> list[tuple[str, str]]:
     """``text`` as (script, run) pairs in logical order; neutral characters stay in the run they
-    stand in (leading ones join the first run)."""
+    stand in (leading ones join the first run) — unless that run's font lacks them: Noto Sans
+    Arabic and Ethiopic have no "(", "/" or "§", Ethiopic no Latin digits; those go to the Latin
+    font."""
     out: list[tuple[str, str]] = []
     current: str | None = None
     buf: list[str] = []
     for ch in text:
         script = script_of(ch)
+        if script is None and current not in (None, LATIN) and _glyphs and ord(ch) not in _glyphs.get(current, ()):
+            script = LATIN  # a neutral the script's font cannot show
         if script is None or script == current:
             buf.append(ch)
             continue
