@@ -435,6 +435,111 @@ def bench_deadlines(ctx: Context) -> list[Result]:
     ]
 
 
+@benchmark
+def bench_casesheet(ctx: Context) -> list[Result]:
+    """The Fallblatt at 10,000 clients: a typical case of two pages (data read and PDF made, in
+    memory) against a bare ReportLab document with the same text in the same Noto font made in the
+    same run; per page for a full case of five or more pages (with its interviews); and a batch of
+    100 case sheets one after the other."""
+    import io
+    import subprocess
+    import tempfile
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from sqlalchemy import select
+
+    from gk_desktop.documents import casesheet, fonts
+    from gk_desktop.documents.template import page_info
+    from gk_desktop.services import clients, print_case
+    from gk_desktop.settings import Settings
+    from gk_desktop.storage.models import Client
+    from gk_desktop.storage.vault import open_vault
+
+    settings = Settings()
+
+    def pages(pdf: bytes) -> int:
+        import re
+
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+    def text_of(pdf: bytes) -> list[str]:
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf)
+            f.flush()
+            out = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, text=True, check=True)
+        return [line for line in out.stdout.splitlines() if line.strip()]
+
+    def bare(lines: list[str]) -> bytes:
+        style = ParagraphStyle("b", fontName=fonts.BASE_FONT, fontSize=9.5, leading=12.5)
+        out = io.BytesIO()
+        SimpleDocTemplate(out, pagesize=A4, initialFontName=fonts.BASE_FONT).build(
+            [Paragraph(escape(line), style) for line in lines])
+        return out.getvalue()
+
+    paths = ctx.vault()
+    with open_vault(paths, PASSPHRASE) as v:
+        with v.session() as s:
+            codes = list(s.execute(select(Client.case_code).order_by(Client.case_code)).scalars())
+        fonts.register()
+        typical = None
+        for code in codes[:400]:
+            if pages(print_case.casesheet(v, code, settings=settings, source="bench")) == 2:
+                typical = code
+                break
+        assert typical is not None
+        lines = text_of(print_case.casesheet(v, typical, settings=settings, source="bench"))
+        data = print_case.casesheet_data(v, typical, settings=settings, source="bench")
+        page = page_info(settings, "Fallblatt", typical)
+        runs, making, base = [], [], []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            print_case.casesheet(v, typical, settings=settings, source="bench")
+            runs.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            casesheet.build(data, page)  # the PDF alone, from the data already read
+            making.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            bare(lines)
+            base.append(time.perf_counter() - t0)
+        # a full case: every interview of a client with many of them
+        full, full_pages = None, 0
+        for code in codes[:400]:
+            shown = clients.show_client(v, code, source="bench")
+            ids = [c["id"] for c in shown.get("contacts", [])]
+            if len(ids) < 15:
+                continue
+            pdf = print_case.casesheet(v, code, settings=settings, interview_ids=ids, source="bench")
+            if pages(pdf) >= 5:
+                full, full_pages, full_ids = code, pages(pdf), ids
+                break
+        per_page = []
+        if full is not None:
+            for _ in range(5):
+                t0 = time.perf_counter()
+                print_case.casesheet(v, full, settings=settings, interview_ids=full_ids, source="bench")
+                per_page.append((time.perf_counter() - t0) / full_pages)
+        t0 = time.perf_counter()
+        for code in codes[:100]:
+            print_case.casesheet(v, code, settings=settings, source="bench")
+        batch = time.perf_counter() - t0
+        ctx.notes["casesheet_typical_pages"] = 2
+        ctx.notes["casesheet_full_pages"] = full_pages
+    typical_ms = median_ms(runs)
+    results = [
+        Result("casesheet_pdf_ms", typical_ms, "ms", "<= 100"),
+        # the PDF making alone against the bare document (the vault reading is in casesheet_pdf_ms)
+        with_baseline("casesheet_pdf_making_ms", median_ms(making), "ms", None, median_ms(base)),
+        Result("casesheet_pdf_ratio", median_ms(making) / median_ms(base), "ratio", "<= 1.5"),
+        Result("casesheet_batch_100_s", batch, "s", None),
+    ]
+    if per_page:
+        results.insert(2, Result("casesheet_pdf_ms_per_page", median_ms(per_page), "ms", None))
+    return results
+
+
 def _qt_app() -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # offscreen's "propagateSizeHints" noise

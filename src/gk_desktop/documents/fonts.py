@@ -12,6 +12,7 @@ script changes.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from pathlib import Path
@@ -86,11 +87,19 @@ def script_of(ch: str) -> str | None:
     return None
 
 
+_ARABIC_CHARS = "\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_ETHIOPIC_CHARS = "\u1200-\u139F\u2D80-\u2DDF\uAB00-\uAB2F"
+ARABIC_RE = re.compile(f"[{_ARABIC_CHARS}]")
+NON_LATIN_RE = re.compile(f"[{_ARABIC_CHARS}{_ETHIOPIC_CHARS}]")
+
+
 def runs(text: str) -> list[tuple[str, str]]:
     """``text`` as (script, run) pairs in logical order; neutral characters stay in the run they
     stand in (leading ones join the first run) — unless that run's font lacks them: Noto Sans
     Arabic and Ethiopic have no "(", "/" or "§", Ethiopic no Latin digits; those go to the Latin
     font."""
+    if not NON_LATIN_RE.search(text):  # nearly every text: one Latin run (the regex runs in C)
+        return [(LATIN, text)] if text else []
     out: list[tuple[str, str]] = []
     current: str | None = None
     buf: list[str] = []

@@ -21,7 +21,7 @@ from gk_desktop.documents import fonts
 
 def shape(text: str) -> str:
     """Arabic runs in their contextual forms (logical order kept); other text as it is."""
-    if not any(fonts.script_of(ch) == fonts.ARABIC for ch in text):
+    if not fonts.ARABIC_RE.search(text):
         return text
     import arabic_reshaper
 
@@ -30,7 +30,7 @@ def shape(text: str) -> str:
 
 def visual(line: str, rtl: bool) -> str:
     """One line in display order (after line breaking)."""
-    if not any(fonts.script_of(ch) == fonts.ARABIC for ch in line):
+    if not fonts.ARABIC_RE.search(line):
         return line
     from bidi.algorithm import get_display
 
@@ -69,26 +69,38 @@ def draw_line(canvas: Any, x: float, y: float, text: str, size: float, *, bold: 
 
 def break_lines(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Shaped ``text`` broken into lines of at most ``width`` (logical order); words longer than a
-    line are cut by characters; "\\n" breaks a line."""
+    line are cut by characters; "\\n" breaks a line. Each word is measured once (widths add up:
+    ReportLab sets no kerning)."""
+    space = stringWidth(" ", fonts.font_for(fonts.LATIN, bold), size)
     lines: list[str] = []
     for hard in shape(text).split("\n"):
-        words = hard.split(" ")
-        line = ""
-        for word in words:
-            candidate = word if not line else f"{line} {word}"
-            if text_width(candidate, size, bold) <= width or not line and text_width(word, size, bold) <= width:
-                line = candidate
+        line: list[str] = []
+        used = 0.0
+        for word in hard.split(" "):
+            w = text_width(word, size, bold)
+            if not line:
+                if w <= width:
+                    line, used = [word], w
+                    continue
+            elif used + space + w <= width:
+                line.append(word)
+                used += space + w
                 continue
-            if line:
-                lines.append(line)
-            line = word
-            while text_width(line, size, bold) > width and len(line) > 1:  # a word wider than the line
-                cut = len(line) - 1
-                while cut > 1 and text_width(line[:cut], size, bold) > width:
+            else:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+                if w <= width:
+                    line, used = [word], w
+                    continue
+            rest = word  # a word wider than the line: cut by characters
+            while text_width(rest, size, bold) > width and len(rest) > 1:
+                cut = len(rest) - 1
+                while cut > 1 and text_width(rest[:cut], size, bold) > width:
                     cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
+                lines.append(rest[:cut])
+                rest = rest[cut:]
+            line, used = [rest], text_width(rest, size, bold)
+        lines.append(" ".join(line))
     return lines
 
 
@@ -132,12 +144,18 @@ class ScriptText(Flowable):
 
     def draw(self) -> None:
         assert self._lines is not None
-        canvas = self.canv
+        # One text object for the whole paragraph (a drawString per run costs a text object each).
+        text = self.canv.beginText()
+        text.setFillColor(self.color)
         y = len(self._lines) * self.leading - self.size
         for line in self._lines:
             shown = visual(line, self.rtl)
             x = self.indent
             if self.rtl:
                 x = self._width - text_width(shown, self.size, self.bold)
-            draw_text(canvas, x, y, shown, self.size, self.bold, self.color)
+            text.setTextOrigin(x, y)
+            for script, run in fonts.runs(shown):
+                text.setFont(fonts.font_for(script, self.bold), self.size)
+                text.textOut(run)
             y -= self.leading
+        self.canv.drawText(text)
