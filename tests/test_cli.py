@@ -820,3 +820,31 @@ def test_calendar_file(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest
     assert sorted(p.name for p in target.parent.iterdir()) == ["fristen.ics"]
     run.json("calendar", "--to", str(tmp_path / "x.txt"), GK_PASSPHRASE=PASSPHRASE, expect=2)
     run.json("calendar", "--to", str(tmp_path), GK_PASSPHRASE=PASSPHRASE, expect=2)
+
+
+def test_print_documents(run: Cli, vault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import subprocess
+
+    monkeypatch.setenv("GK_TODAY", "2026-11-25")
+    data = {"first_name": "Zzcanary", "last_name": "شفيق", "birth_date": "2001-03-01",
+            "residence_periods": [{"status": "DULDUNG_60A", "valid_from": "2025-05-01", "valid_until": "2026-12-31"}]}
+    code = run.json("client", "add", "--from", _write(tmp_path, "c.json", data), GK_PASSPHRASE=PASSPHRASE)["case_code"]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "fallblatt.pdf"
+    assert run.json("print", "casesheet", code, "--to", str(target), GK_PASSPHRASE=PASSPHRASE) == {"path": str(target)}
+    pdf = target.read_bytes()
+    assert pdf.startswith(b"%PDF") and sorted(p.name for p in out_dir.iterdir()) == ["fallblatt.pdf"]
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Zzcanary" in text and code in text
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    assert "Zzcanary" not in info
+    run.json("print", "info-sheet", code, "--lang", "en", "--to", str(out_dir / "info.pdf"), GK_PASSPHRASE=PASSPHRASE)
+    assert (out_dir / "info.pdf").read_bytes().startswith(b"%PDF")
+    run.json("print", "referral", code, "--to", str(out_dir / "r.pdf"), GK_PASSPHRASE=PASSPHRASE, expect=4)  # no --id
+    run.json("print", "agreement", code, "--to", str(out_dir / "a.pdf"), GK_PASSPHRASE=PASSPHRASE, expect=7)  # none yet
+    run.json("print", "casesheet", code, "--to", str(out_dir / "x.txt"), GK_PASSPHRASE=PASSPHRASE, expect=2)
+    run.json("print", "casesheet", "GK-26-NOPE00", "--to", str(out_dir / "n.pdf"), GK_PASSPHRASE=PASSPHRASE, expect=7)
+    assert not (out_dir / "r.pdf").exists() and not (out_dir / "n.pdf").exists()
+    assert not re.search("Zzcanary", " ".join(p.name for p in out_dir.iterdir()))
