@@ -232,3 +232,13 @@ def test_residence_checks_page_opens_a_case_and_is_checked_again_after_a_change(
         w.nav.setCurrentRow(w._pages.index(page))
     ctl.lock()
     qtbot.waitUntil(lambda: ctl.main_window is None, timeout=10_000)
+
+
+def test_batch_print_of_running_cases_from_the_clients_menu(qtbot, window) -> None:
+    ctl, w = window
+    dialog = w.batch_print()
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.case_codes == [w.clients_view.model.rows()[0].case_code]  # the one running case
+    assert "Khalil" not in dialog.windowTitle() and "Omar" not in dialog.windowTitle()  # never a name
+    ctl.lock()
+    qtbot.waitUntil(lambda: ctl.main_window is None, timeout=10_000)

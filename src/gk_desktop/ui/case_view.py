@@ -547,6 +547,72 @@ class CaseView(QWidget):
         interview_key = QShortcut(QKeySequence("Ctrl+G"), self)
         interview_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         interview_key.activated.connect(self._new_interview)
+        self._build_print_menu(top)
+
+    # -- printing: a preview, then the print dialog or "Speichern unter …"
+
+    PRINT_ENTRIES = (
+        ("casesheet", N_("&Case sheet …")),
+        ("agreement", N_("&Goal agreement …")),
+        ("consent", N_("C&onsent …")),
+        ("info-sheet", N_("&Information sheet (Art. 13 GDPR) …")),
+        ("referral", N_("&Handover sheet …")),
+    )
+
+    def _build_print_menu(self, top: QHBoxLayout) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        from gk_desktop.ui.print_preview import PrintLauncher
+
+        self.print_button = QPushButton(_("Prin&t"))
+        self.print_button.setToolTip(_("Preview and print a document of this case, or save it as a PDF "
+                                       "(Ctrl+P: the case sheet)"))
+        self.print_menu = QMenu(self.print_button)
+        self.print_actions: dict[str, Any] = {}
+        for kind, text in self.PRINT_ENTRIES:
+            action = self.print_menu.addAction(_(text))
+            action.triggered.connect(lambda _checked=False, k=kind: self.print_document(k))
+            self.print_actions[kind] = action
+        self.print_actions["agreement"].setToolTip(_("The latest goal agreement of the case"))
+        self.print_actions["consent"].setToolTip(_("The consent selected in the Consents tab; a blank form when none is selected"))
+        self.print_actions["referral"].setToolTip(_("The referral selected in the Referrals tab"))
+        self.print_menu.setToolTipsVisible(True)
+        self.print_menu.aboutToShow.connect(self._update_print_menu)
+        self.print_button.setMenu(self.print_menu)
+        self.print_status = QLabel()
+        self.print_status.setAccessibleName(_("Status of the printout"))
+        self.print_launcher = PrintLauncher(self, self.print_status)
+        top.insertWidget(top.indexOf(self.copy_code_button) + 1, self.print_button)
+        top.insertWidget(top.indexOf(self.matching_button), self.print_status)
+        print_key = QShortcut(QKeySequence("Ctrl+P"), self)
+        print_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        print_key.activated.connect(lambda: self.print_document("casesheet"))
+        self._update_print_menu()
+
+    def _selected_print_record(self, kind: str) -> str | None:
+        """The record a document is printed from: the consent or referral selected in its tab."""
+        if kind == "consent":
+            return self.consents_tab._current_id()
+        if kind == "referral":
+            return self.referrals_tab._current_referral_id()
+        return None
+
+    def _update_print_menu(self) -> None:
+        has_case = self.case_code is not None and self._vault is not None
+        agreements = ((self.shown or {}).get("cycle") or {}).get("agreements")
+        for kind, action in self.print_actions.items():
+            action.setEnabled(has_case)
+        self.print_actions["agreement"].setEnabled(has_case and (agreements is None or bool(agreements)))
+        self.print_actions["referral"].setEnabled(has_case and self._selected_print_record("referral") is not None)
+
+    def print_document(self, kind: str) -> bool:
+        """Make the document ``kind`` of this case in the background and show its preview."""
+        if self.case_code is None or self._vault is None:
+            return False
+        record_id = self._selected_print_record(kind)
+        if kind == "referral" and record_id is None:
+            return False
+        return self.print_launcher.preview(self._vault, kind, self.case_code, record_id)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         # Also when the shortcut map is not consulted (the window not yet active after a dialog).
@@ -924,6 +990,7 @@ class CaseView(QWidget):
 
     def clear(self) -> None:
         privacy.set_open_client(None)
+        self.print_launcher.clear()  # the preview holds a document of the case
         self._vault = None
         self.case_code = self.client_id = None
         self.shown = None

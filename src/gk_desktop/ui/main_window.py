@@ -689,6 +689,10 @@ class MainWindow(QMainWindow):
         self.search_action.setShortcut(QKeySequence("Ctrl+F"))
         self.search_action.triggered.connect(self.focus_search)
         clients_menu.addAction(self.search_action)
+        self.batch_print_action = QAction(_("Print the case sheets of all running cases …"), self)
+        self.batch_print_action.triggered.connect(lambda _checked=False: self.batch_print())
+        clients_menu.addAction(self.batch_print_action)
+        self.batch_print_dialog: Any = None
         self.addAction(self.new_client_action)
         self.addAction(self.search_action)
 
@@ -796,6 +800,21 @@ class MainWindow(QMainWindow):
         self.case_view.open(case_code, interview_id)
         if place:
             self.case_view.show_place(place)
+
+    def batch_print(self) -> Any:
+        """The case sheets of every client with a running case, made in the background with
+        progress and cancel, then printed in one job or saved one PDF per case."""
+        from gk_desktop.ui.print_preview import BatchPrintDialog
+
+        if self._vault is None:
+            return None
+        codes = sorted(r.case_code for r in self.clients_view.model.rows() if r.phase and r.phase != "ABGESCHLOSSEN")
+        if not codes:
+            QMessageBox.information(self, _("Print case sheets"), _("No client has a running case."))
+            return None
+        self.batch_print_dialog = BatchPrintDialog(self._vault, codes, self)
+        self.batch_print_dialog.show()
+        return self.batch_print_dialog
 
     def back_to_list(self) -> None:
         privacy.set_open_client(None)
@@ -912,6 +931,10 @@ class MainWindow(QMainWindow):
     def clear(self) -> None:
         """Forget every piece of case data the window shows (before it is destroyed on lock)."""
         self.overview.clear()
+        if self.batch_print_dialog is not None and shiboken6.isValid(self.batch_print_dialog):
+            self.batch_print_dialog.clear()
+            self.batch_print_dialog.close()
+        self.batch_print_dialog = None
         for name in ("first_contact_dialog", "interview_editor"):
             dialog = getattr(self, name, None)
             if dialog is not None and shiboken6.isValid(dialog):
