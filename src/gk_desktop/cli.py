@@ -609,7 +609,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise UsageError(_("The folder {path} does not exist.").format(path=target.parent))
     with _open_for_data(args) as v:
         data = printing.make_pdf(v, args.kind, args.case_code, record_id=args.id, lang=args.lang,
-                                 settings=Settings.load(), source="cli")
+                                 settings=Settings.load(), source="cli", interview_ids=args.interview or None)
         v.record_event("print", target_table="document")
     printing.save_pdf(data, target)
     _emit(args, {"path": str(target)}, lambda: _("Written: {path}").format(path=target))
@@ -731,6 +731,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case_code", metavar="CASE_CODE")
     p.add_argument("--id", metavar="ID", help=_("the record: agreement, consent or referral (referral: required)"))
     p.add_argument("--lang", choices=("de", "en"), help=_("language of the document (default: the settings')"))
+    p.add_argument("--interview", action="append", metavar="ID",
+                   help=_("casesheet: print this interview with it (repeatable)"))
     p.add_argument("--to", required=True, metavar="FILE.pdf")
     add_offers_cmd = group("offers", _("the offers directory: import, export, list"))
     q = add_offers_cmd("import", cmd_offers_import, _("add or update offers from a CSV file (all or nothing)"))

@@ -621,3 +621,37 @@ def test_cancel_stops_the_batch_and_nothing_is_printed_or_saved(qtbot, vault, mo
     assert dialog.isVisible()  # the first "Abbrechen" cancels the work, not the dialog
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_case_sheet_with_the_interviews_chosen_in_the_interviews_tab(qtbot, open_vault, monkeypatch) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from gk_desktop.services import clients, contacts
+    from gk_desktop.ui.case_view import CaseView
+
+    code = clients.add_client(open_vault, {"first_name": "Amal", "last_name": "Haddad", "birth_date": "2001-03-01"}).case_code
+    first = contacts.add_contact(open_vault, code, {"datetime": "2026-10-01T09:00:00+02:00", "note": "Erstes"})
+    contacts.add_contact(open_vault, code, {"datetime": "2026-10-08T09:00:00+02:00", "note": "Zweites"})
+    third = contacts.add_contact(open_vault, code, {"datetime": "2026-10-15T09:00:00+02:00", "note": "Drittes"})
+    view = CaseView(open_vault)
+    qtbot.addWidget(view)
+    view.show()
+    view.open(code)
+    qtbot.waitUntil(lambda: view.interviews.rowCount() == 3, timeout=10_000)
+    selection = view.interview_table.selectionModel()
+    selection.clearSelection()
+    ids = {view.interviews.row_at(r)["id"]: r for r in range(3)}
+    for wanted in (first, third):  # add_contact returns the interview's id
+        selection.select(view.interviews.index(ids[wanted], 0),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = view.chosen_interviews()
+    assert sorted(chosen) == sorted([first, third])
+    view._update_print_menu()
+    assert view.print_with_interviews.isEnabled()
+    seen = {}
+    monkeypatch.setattr(view.print_launcher, "preview",
+                        lambda vault, kind, case_code, record_id, interview_ids: seen.update(
+                            kind=kind, ids=interview_ids) or True)
+    view.print_with_interviews.trigger()
+    assert seen == {"kind": "casesheet", "ids": chosen}
+    view.clear()

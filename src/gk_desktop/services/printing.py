@@ -39,9 +39,10 @@ def suggested_name(kind: str, case_code: str | None, on: dt.date | None = None) 
 
 
 def make_pdf(vault: Any, kind: str, case_code: str | None, *, record_id: str | None = None, lang: str | None = None,
-             settings: Any = None, source: str = "gui") -> bytes:
+             settings: Any = None, source: str = "gui", interview_ids: list[str] | None = None) -> bytes:
     """The document ``kind`` (see :data:`KINDS`) as PDF bytes. A referral sheet records the
-    disclosure it makes; the others change nothing."""
+    disclosure it makes; the others change nothing. ``interview_ids``: the interviews the case
+    sheet prints with it (the worker's choice; none by default)."""
     if kind not in KINDS:
         raise InputRejectedError(_("Unknown document; allowed: {values}").format(values=", ".join(KINDS)))
     if lang is not None and lang not in ("de", "en"):
@@ -54,7 +55,8 @@ def make_pdf(vault: Any, kind: str, case_code: str | None, *, record_id: str | N
         from gk_desktop.services import print_case
 
         if kind == "casesheet":
-            return print_case.casesheet(vault, case_code, settings=settings, lang=lang, source=source)
+            return print_case.casesheet(vault, case_code, settings=settings, lang=lang, interview_ids=interview_ids,
+                                        source=source)
         return print_case.agreement(vault, case_code, record_id, settings=settings, lang=lang, source=source)
     from gk_desktop.services import print_consent
 

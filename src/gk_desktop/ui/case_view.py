@@ -13,7 +13,7 @@ import html
 from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QDialog,
@@ -573,6 +573,11 @@ class CaseView(QWidget):
             action = self.print_menu.addAction(_(text))
             action.triggered.connect(lambda _checked=False, k=kind: self.print_document(k))
             self.print_actions[kind] = action
+        self.print_with_interviews = QAction(_("Case sheet &with the chosen interviews …"), self)
+        self.print_with_interviews.setToolTip(_("The interviews selected in the Interviews tab are printed with the case sheet"))
+        self.print_with_interviews.triggered.connect(lambda _checked=False: self.print_document(
+            "casesheet", interview_ids=self.chosen_interviews()))
+        self.print_menu.insertAction(self.print_actions["agreement"], self.print_with_interviews)
         self.print_actions["agreement"].setToolTip(_("The latest goal agreement of the case"))
         self.print_actions["consent"].setToolTip(_("The consent selected in the Consents tab; a blank form when none is selected"))
         self.print_actions["referral"].setToolTip(_("The referral selected in the Referrals tab"))
@@ -604,15 +609,21 @@ class CaseView(QWidget):
             action.setEnabled(has_case)
         self.print_actions["agreement"].setEnabled(has_case and (agreements is None or bool(agreements)))
         self.print_actions["referral"].setEnabled(has_case and self._selected_print_record("referral") is not None)
+        self.print_with_interviews.setEnabled(has_case and bool(self.chosen_interviews()))
 
-    def print_document(self, kind: str) -> bool:
+    def chosen_interviews(self) -> list[str]:
+        """The ids of the interviews selected in the Gespräche tab (several with Ctrl or Shift)."""
+        rows = sorted({index.row() for index in self.interview_table.selectionModel().selectedRows()})
+        return [self.interviews.row_at(r)["id"] for r in rows if 0 <= r < self.interviews.rowCount()]
+
+    def print_document(self, kind: str, interview_ids: list[str] | None = None) -> bool:
         """Make the document ``kind`` of this case in the background and show its preview."""
         if self.case_code is None or self._vault is None:
             return False
         record_id = self._selected_print_record(kind)
         if kind == "referral" and record_id is None:
             return False
-        return self.print_launcher.preview(self._vault, kind, self.case_code, record_id)
+        return self.print_launcher.preview(self._vault, kind, self.case_code, record_id, interview_ids)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         # Also when the shortcut map is not consulted (the window not yet active after a dialog).

@@ -545,7 +545,8 @@ class PrintLauncher(QObject):
         self._generation = 0
         self.dialog: PrintPreviewDialog | None = None
 
-    def preview(self, vault: Any, kind: str, case_code: str | None, record_id: str | None = None) -> bool:
+    def preview(self, vault: Any, kind: str, case_code: str | None, record_id: str | None = None,
+                interview_ids: list[str] | None = None) -> bool:
         """Make the document and show it; False when nothing was started (busy, no vault)."""
         if self.busy or vault is None:
             return False
@@ -556,7 +557,8 @@ class PrintLauncher(QObject):
         generation = self._generation
 
         def make(_ctx: Any) -> bytes:
-            return printing.make_pdf(vault, kind, case_code, record_id=record_id, settings=Settings.load(), source="gui")
+            return printing.make_pdf(vault, kind, case_code, record_id=record_id, settings=Settings.load(), source="gui",
+                                     interview_ids=interview_ids)
 
         def done(data: bytes) -> None:
             if generation == self._generation:  # else the app locked meanwhile
