@@ -457,12 +457,15 @@ def test_the_print_menu_has_a_free_mnemonic_and_every_document(qtbot, open_vault
         taken = {_mnemonic(t) for t in always if "&" in t}
         assert _mnemonic(view.print_button.text()) not in taken, (view.print_button.text(), sorted(taken))
         entries = [a.text() for a in view.print_menu.actions()]
-        assert [t.replace("&", "") for t in entries] == [
+        with_interviews = view.print_with_interviews.text()
+        assert entries[1] == with_interviews  # the case sheet with the chosen interviews, second
+        documents = entries[:1] + entries[2:]
+        assert [t.replace("&", "") for t in documents] == [
             _(t).replace("&", "") for _k, t in view.PRINT_ENTRIES]
         keys = [_mnemonic(t) for t in entries]
-        assert len(set(keys)) == len(keys) == 5
+        assert len(set(keys)) == len(keys) == 6
         if lang == "de":
-            assert [t.replace("&", "").removesuffix(" …") for t in entries] == [
+            assert [t.replace("&", "").removesuffix(" …") for t in documents] == [
                 "Fallblatt", "Zielvereinbarung", "Einwilligung", "Informationsblatt (Art. 13 DSGVO)", "Übergabebogen"]
     finally:
         i18n.set_language("de")
