@@ -199,7 +199,13 @@ class AppController:
             from gk_desktop.services import session
             from gk_desktop.ui.ops import Op
 
-            Op(None, lambda _ctx: session.lock(vault)).on_failure(
+            def close(_ctx: Any) -> None:
+                from gk_desktop import memory
+
+                session.lock(vault)
+                memory.release()  # the next unlock's key derivation starts from what is in use
+
+            Op(None, close).on_failure(
                 lambda exc: log.error("closing the vault failed (%s)", type(exc).__name__)).run()
         clipboard = QApplication.clipboard()
         if clipboard is not None:

@@ -148,7 +148,7 @@ def _read(conn: Any, name: str, client_id: str | None) -> dict[str, list[tuple[A
     return out
 
 
-_DATES: dict[str, dt.date] = {}
+_DATES: dict[str, dt.date] = {}  # emptied after every computation (see compute)
 
 
 def _d(value: str | None) -> dt.date | None:
@@ -157,8 +157,6 @@ def _d(value: str | None) -> dt.date | None:
         return None
     day = _DATES.get(value)
     if day is None:
-        if len(_DATES) > 200_000:
-            _DATES.clear()
         day = _DATES[value] = dt.date.fromisoformat(value[:10])
     return day
 
@@ -310,6 +308,7 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        _DATES.clear()
         if was:
             gc.enable()
 
