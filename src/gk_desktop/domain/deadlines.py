@@ -314,8 +314,9 @@ class _Out:
 
     def __init__(self, config: DeadlineConfig, decisions: Mapping[str, str], on: dt.date) -> None:
         self.config = config
-        self.lapsed = {kind: on - dt.timedelta(days=days) for kind, days in LAPSES_AFTER_DAYS.items()}
-        self.plans = {kind: config.plan(kind) for kind in DeadlineType}
+        lapsed = {kind: on - dt.timedelta(days=days) for kind, days in LAPSES_AFTER_DAYS.items()}
+        # per type: (lead days, lead months, the day before which it has lapsed) — one lookup per deadline
+        self.plans = {kind: (*config.plan(kind), lapsed.get(kind)) for kind in DeadlineType}
         self.decisions = decisions
         self.client: ClientInput | None = None
         self.items: list[Deadline] = []
@@ -324,10 +325,9 @@ class _Out:
             done: bool = False) -> None:
         if due is None:
             return
-        lapsed = self.lapsed.get(kind)
+        days, months, lapsed = self.plans[kind]
         if lapsed is not None and due < lapsed:
             return
-        days, months = self.plans[kind]
         if months:
             reminders = tuple(sorted({*(due - d for d in days), *(months_after(due, -m) for m in months)}))
         elif len(days) == 1:

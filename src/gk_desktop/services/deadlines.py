@@ -270,8 +270,8 @@ def _file_facts(birth: dt.date, fictitious: bool, entry: dt.date | None, minor_c
     current = max((w for w in work_rows if w[5] is None and w[8]), key=lambda w: w[3] or "", default=None)
     return rc.FileFacts(
         birth_date=birth, birth_date_fictitious=fictitious, entry_date=entry, minor_children=minor_children,
-        periods=tuple(rc.ResidenceFact(ResidenceStatus(st), _d(vf), _d(vu), None)
-                      for st, vf, vu in parse_periods(periods_text) if enum(ResidenceStatus, st) is not None),
+        periods=tuple(rc.ResidenceFact(status, _d(vf), _d(vu), None)
+                      for st, vf, vu in parse_periods(periods_text) if (status := enum(ResidenceStatus, st)) is not None),
         schools=tuple(rc.SchoolRecordFact(x[1], _d(x[2]), _d(x[3]), None if x[4] is None else bool(x[4]),
                                           enum(Qualification, x[5])) for x in schools),
         works=tuple(rc.WorkFact(WorkType(w[2]), _d(w[3]), _d(w[4]), _d(w[5]), w[7], enum(WorkEndReason, w[6]))
