@@ -144,6 +144,7 @@ class AppController:
         from gk_desktop.ui.main_window import MainWindow
 
         self.vault = vault
+        register_fonts()  # not at start: the lock screen shows no names, and it comes up faster
         self.main_window = MainWindow(self.settings, vault, make_sheet(self.data_dir), self.qsettings)
         self.main_window.lock_requested.connect(self.lock)
         sv = self.main_window.settings_view
@@ -352,9 +353,15 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+_fonts_registered = False
+
+
 def register_fonts() -> None:
     """The Noto fonts of the printed documents for Qt too, so every name on screen has its glyphs
-    (Qt falls back between them by itself)."""
+    (Qt falls back between them by itself). Once per process."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
     from PySide6.QtGui import QFontDatabase
 
     from gk_desktop.documents.fonts import font_files
@@ -362,6 +369,7 @@ def register_fonts() -> None:
     for path in font_files():
         if path.is_file():
             QFontDatabase.addApplicationFont(str(path))
+    _fonts_registered = True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,7 +398,6 @@ def main(argv: list[str] | None = None) -> int:
     from gk_desktop.ui import gc_guard
 
     gc_guard.install(app)
-    register_fonts()
     app.setApplicationVersion(__version__)
     ui_i18n.install(app, args.lang or settings.language)
     controller = AppController(app, data_dir, settings)
