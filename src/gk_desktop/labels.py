@@ -278,3 +278,79 @@ DEADLINE_URGENCY = {
     "SPAETER": N_("Not yet reminded"),
 }
 DEADLINE_STATUS = {"OFFEN": N_("open"), "ERLEDIGT": N_("done"), "VERWORFEN": N_("dismissed")}
+
+# The case-management cycle's words (the case view, the planning and referrals tabs and the printed
+# case sheet share them: one thing, one name on screen and on paper).
+TASK_STATUS = {"OFFEN": N_("open"), "ERLEDIGT": N_("done"), "VERWORFEN": N_("dropped")}
+TASK_RESPONSIBLE = {"KLIENT": N_("client"), "FACHKRAFT": N_("case worker"), "PARTNER": N_("partner")}
+RESOURCE_TYPE = {
+    "FAEHIGKEIT": N_("skill"),
+    "ARBEITSERFAHRUNG": N_("work experience"),
+    "BILDUNG": N_("education"),
+    "SPRACHE": N_("language"),
+    "MOTIVATION": N_("motivation"),
+    "SOZIALES_NETZ": N_("social network"),
+    "EHRENAMT": N_("volunteering"),
+    "MATERIELL": N_("material resources"),
+}
+REFERRAL_STATUS = {
+    "VORGESCHLAGEN": N_("Proposed"),
+    "ANGEFRAGT": N_("Requested"),
+    "ZUGESAGT": N_("Accepted"),
+    "WARTELISTE": N_("Waiting list"),
+    "ABGELEHNT_ANBIETER": N_("Declined by the provider"),
+    "ABGELEHNT_KLIENT": N_("Declined by the client"),
+    "BEGONNEN": N_("Started"),
+    "ABGESCHLOSSEN_ERFOLGREICH": N_("Completed successfully"),
+    "ABGESCHLOSSEN_OHNE_ERFOLG": N_("Completed without success"),
+    "ABGEBROCHEN": N_("Dropped out"),
+    "NICHT_ANGETRETEN": N_("Did not start"),
+}
+NEED_STATUS = {
+    "OFFEN": N_("open"),
+    "IN_BEARBEITUNG": N_("in progress"),
+    "GEDECKT": N_("met"),
+    "NICHT_DECKBAR": N_("offer gap"),
+    "NICHT_MEHR_RELEVANT": N_("no longer relevant"),
+}
+NEED_AREA = {
+    "SPRACHE": N_("language"), "SCHULE_BILDUNG": N_("school and education"), "AUSBILDUNG": N_("vocational training"),
+    "ARBEIT": N_("work"), "AUFENTHALT": N_("residence"), "IDENTITAET_PASS": N_("identity and passport"),
+    "WOHNEN": N_("housing"), "GESUNDHEIT": N_("health"), "FINANZEN_LEISTUNGEN": N_("money and benefits"),
+    "FAMILIE": N_("family"), "FREIZEIT_SOZIALES": N_("leisure and social life"), "MOBILITAET": N_("mobility"),
+    "BEHOERDEN_ALLTAG": N_("authorities and daily life"), "RECHT_VERFAHREN": N_("law and proceedings"),
+    "SONSTIGES": N_("other"),
+}
+NAME_VARIANT_KIND = {"TRANSLITERATION": N_("transliteration"), "ORIGINALSCHRIFT": N_("original script"),
+                     "ALIAS": N_("alias"), "FRUEHERER_NAME": N_("former name")}
+IDENTITY_ACTION = {
+    "BOTSCHAFTSTERMIN": N_("embassy appointment"), "PASSANTRAG": N_("passport application"),
+    "ANFRAGE_FAMILIE": N_("request to the family"), "EIDESSTATTLICHE_VERSICHERUNG": N_("sworn statement"),
+    "UEBERSETZUNG": N_("translation"), "URKUNDE_BESCHAFFT": N_("document obtained"),
+    "VORSPRACHE_ABH": N_("appointment at the ABH"), "SONSTIGES": N_("other"),
+}
+GOAL_STATUS = {
+    "ENTWURF": N_("draft"),
+    "VEREINBART": N_("agreed"),
+    "IN_ARBEIT": N_("in progress"),
+    "ERREICHT": N_("achieved"),
+    "TEILWEISE_ERREICHT": N_("partly achieved"),
+    "NICHT_ERREICHT": N_("not achieved"),
+    "VERWORFEN": N_("dropped"),
+}
+END_REASON = {
+    "BESTANDEN": N_("passed"), "NICHT_BESTANDEN": N_("failed"), "ABGEBROCHEN": N_("dropped out"),
+    "GEKUENDIGT": N_("dismissed"), "UEBERNOMMEN": N_("taken on"), "BEFRISTUNG_ENDE": N_("fixed term ended"),
+    "SONSTIGES": N_("other"),
+}
+CONTACT_TYPE = {
+    "PERSOENLICH": N_("in person"), "AUFSUCHEND": N_("outreach visit"), "TELEFONISCH": N_("phone"),
+    "VIDEO_MESSENGER": N_("video / messenger"), "BEGLEITUNG": N_("accompanying to an appointment"),
+    "FALLKONFERENZ": N_("case conference"), "SCHRIFTVERKEHR": N_("correspondence"),
+}
+ASYLUM_STAGE = {
+    "GESUCH": N_("asylum request"), "ANTRAG": N_("application filed"), "ANHOERUNG": N_("hearing"),
+    "BESCHEID_POSITIV": N_("decision: positive"), "BESCHEID_NEGATIV": N_("decision: negative"),
+    "OFFENSICHTLICH_UNBEGRUENDET": N_("manifestly unfounded"), "KLAGE_ANHAENGIG": N_("appeal pending"),
+    "RECHTSKRAEFTIG": N_("final"), "FOLGEANTRAG": N_("subsequent application"), "DUBLIN": N_("Dublin procedure"),
+}

@@ -29,6 +29,7 @@ from gk_desktop import labels
 from gk_desktop.documents.layout import ScriptText, text_width
 from gk_desktop.documents.template import PageInfo, build_pdf
 from gk_desktop.i18n import N_, _, language
+from gk_desktop.labels import ASYLUM_STAGE, CONTACT_TYPE, END_REASON, GOAL_STATUS, IDENTITY_ACTION, NAME_VARIANT_KIND, NEED_AREA, NEED_STATUS, REFERRAL_STATUS, RESOURCE_TYPE, TASK_RESPONSIBLE, TASK_STATUS  # noqa: F401 - also imported from here
 
 __all__ = ["build", "Cells", "Heading", "Text", "fmt_date", "fmt_datetime", "period_text", "cap"]
 
@@ -47,60 +48,6 @@ SPLIT_MIN = 140
 
 # The words of the case view (ui/), the same English source strings, so one thing has one name
 # in the app and on paper (documents/ imports nothing from ui/).
-NEED_AREA = {
-    "SPRACHE": N_("language"), "SCHULE_BILDUNG": N_("school and education"), "AUSBILDUNG": N_("vocational training"),
-    "ARBEIT": N_("work"), "AUFENTHALT": N_("residence"), "IDENTITAET_PASS": N_("identity and passport"),
-    "WOHNEN": N_("housing"), "GESUNDHEIT": N_("health"), "FINANZEN_LEISTUNGEN": N_("money and benefits"),
-    "FAMILIE": N_("family"), "FREIZEIT_SOZIALES": N_("leisure and social life"), "MOBILITAET": N_("mobility"),
-    "BEHOERDEN_ALLTAG": N_("authorities and daily life"), "RECHT_VERFAHREN": N_("law and proceedings"),
-    "SONSTIGES": N_("other"),
-}
-NEED_STATUS = {
-    "OFFEN": N_("open"), "IN_BEARBEITUNG": N_("in progress"), "GEDECKT": N_("met"), "NICHT_DECKBAR": N_("offer gap"),
-    "NICHT_MEHR_RELEVANT": N_("no longer relevant"),
-}
-RESOURCE_TYPE = {
-    "FAEHIGKEIT": N_("skill"), "ARBEITSERFAHRUNG": N_("work experience"), "BILDUNG": N_("education"),
-    "SPRACHE": N_("language"), "MOTIVATION": N_("motivation"), "SOZIALES_NETZ": N_("social network"),
-    "EHRENAMT": N_("volunteering"), "MATERIELL": N_("material resources"),
-}
-GOAL_STATUS = {
-    "ENTWURF": N_("draft"), "VEREINBART": N_("agreed"), "IN_ARBEIT": N_("in progress"), "ERREICHT": N_("achieved"),
-    "TEILWEISE_ERREICHT": N_("partly achieved"), "NICHT_ERREICHT": N_("not achieved"), "VERWORFEN": N_("dropped"),
-}
-TASK_RESPONSIBLE = {"KLIENT": N_("client"), "FACHKRAFT": N_("case worker"), "PARTNER": N_("partner")}
-TASK_STATUS = {"OFFEN": N_("open"), "ERLEDIGT": N_("done"), "VERWORFEN": N_("dropped")}
-REFERRAL_STATUS = {
-    "VORGESCHLAGEN": N_("Proposed"), "ANGEFRAGT": N_("Requested"), "ZUGESAGT": N_("Accepted"),
-    "WARTELISTE": N_("Waiting list"), "ABGELEHNT_ANBIETER": N_("Declined by the provider"),
-    "ABGELEHNT_KLIENT": N_("Declined by the client"), "BEGONNEN": N_("Started"),
-    "ABGESCHLOSSEN_ERFOLGREICH": N_("Completed successfully"), "ABGESCHLOSSEN_OHNE_ERFOLG": N_("Completed without success"),
-    "ABGEBROCHEN": N_("Dropped out"), "NICHT_ANGETRETEN": N_("Did not start"),
-}
-CONTACT_TYPE = {
-    "PERSOENLICH": N_("in person"), "AUFSUCHEND": N_("outreach visit"), "TELEFONISCH": N_("phone"),
-    "VIDEO_MESSENGER": N_("video / messenger"), "BEGLEITUNG": N_("accompanying to an appointment"),
-    "FALLKONFERENZ": N_("case conference"), "SCHRIFTVERKEHR": N_("correspondence"),
-}
-IDENTITY_ACTION = {
-    "BOTSCHAFTSTERMIN": N_("embassy appointment"), "PASSANTRAG": N_("passport application"),
-    "ANFRAGE_FAMILIE": N_("request to the family"), "EIDESSTATTLICHE_VERSICHERUNG": N_("sworn statement"),
-    "UEBERSETZUNG": N_("translation"), "URKUNDE_BESCHAFFT": N_("document obtained"),
-    "VORSPRACHE_ABH": N_("appointment at the ABH"), "SONSTIGES": N_("other"),
-}
-ASYLUM_STAGE = {
-    "GESUCH": N_("asylum request"), "ANTRAG": N_("application filed"), "ANHOERUNG": N_("hearing"),
-    "BESCHEID_POSITIV": N_("decision: positive"), "BESCHEID_NEGATIV": N_("decision: negative"),
-    "OFFENSICHTLICH_UNBEGRUENDET": N_("manifestly unfounded"), "KLAGE_ANHAENGIG": N_("appeal pending"),
-    "RECHTSKRAEFTIG": N_("final"), "FOLGEANTRAG": N_("subsequent application"), "DUBLIN": N_("Dublin procedure"),
-}
-END_REASON = {
-    "BESTANDEN": N_("passed"), "NICHT_BESTANDEN": N_("failed"), "ABGEBROCHEN": N_("dropped out"),
-    "GEKUENDIGT": N_("dismissed"), "UEBERNOMMEN": N_("taken on"), "BEFRISTUNG_ENDE": N_("fixed term ended"),
-    "SONSTIGES": N_("other"),
-}
-NAME_VARIANT_KIND = {"TRANSLITERATION": N_("transliteration"), "ORIGINALSCHRIFT": N_("original script"),
-                     "ALIAS": N_("alias"), "FRUEHERER_NAME": N_("former name")}
 LANGUAGE_NAMES = {
     "de": N_("German"), "en": N_("English"), "fr": N_("French"), "ar": N_("Arabic"), "fa": N_("Persian"),
     "prs": N_("Dari"), "ps": N_("Pashto"), "ku": N_("Kurdish"), "kmr": N_("Kurmanji"), "ckb": N_("Sorani"),

@@ -35,44 +35,15 @@ from gk_desktop.ui.tables import Col as Column
 from gk_desktop.ui.tables import RowsModel, heading, table_view
 from gk_desktop.ui.privacy import privacy
 from gk_desktop.ui.widgets import ask, format_date
+from gk_desktop.labels import ASYLUM_STAGE, CONTACT_TYPE, END_REASON, IDENTITY_ACTION, NAME_VARIANT_KIND, NEED_AREA  # noqa: F401 - also imported from here
 
 Index = QModelIndex | QPersistentModelIndex
 
-CONTACT_TYPE = {
-    "PERSOENLICH": N_("in person"), "AUFSUCHEND": N_("outreach visit"), "TELEFONISCH": N_("phone"),
-    "VIDEO_MESSENGER": N_("video / messenger"), "BEGLEITUNG": N_("accompanying to an appointment"),
-    "FALLKONFERENZ": N_("case conference"), "SCHRIFTVERKEHR": N_("correspondence"),
-}
 EMPLOYMENT = labels.EMPLOYMENT
 SOURCE = {"DOKUMENT_GESEHEN": N_("document seen"), "ANGABE_KLIENT": N_("client's statement"),
           "ABH_MIT_EINWILLIGUNG": N_("ABH, with consent")}
-ASYLUM_STAGE = {
-    "GESUCH": N_("asylum request"), "ANTRAG": N_("application filed"), "ANHOERUNG": N_("hearing"),
-    "BESCHEID_POSITIV": N_("decision: positive"), "BESCHEID_NEGATIV": N_("decision: negative"),
-    "OFFENSICHTLICH_UNBEGRUENDET": N_("manifestly unfounded"), "KLAGE_ANHAENGIG": N_("appeal pending"),
-    "RECHTSKRAEFTIG": N_("final"), "FOLGEANTRAG": N_("subsequent application"), "DUBLIN": N_("Dublin procedure"),
-}
 IDENTITY_CLARIFIED = labels.IDENTITY_CLARIFIED
-IDENTITY_ACTION = {
-    "BOTSCHAFTSTERMIN": N_("embassy appointment"), "PASSANTRAG": N_("passport application"),
-    "ANFRAGE_FAMILIE": N_("request to the family"), "EIDESSTATTLICHE_VERSICHERUNG": N_("sworn statement"),
-    "UEBERSETZUNG": N_("translation"), "URKUNDE_BESCHAFFT": N_("document obtained"),
-    "VORSPRACHE_ABH": N_("appointment at the ABH"), "SONSTIGES": N_("other"),
-}
 QUALIFICATION = labels.QUALIFICATION
-END_REASON = {
-    "BESTANDEN": N_("passed"), "NICHT_BESTANDEN": N_("failed"), "ABGEBROCHEN": N_("dropped out"),
-    "GEKUENDIGT": N_("dismissed"), "UEBERNOMMEN": N_("taken on"), "BEFRISTUNG_ENDE": N_("fixed term ended"),
-    "SONSTIGES": N_("other"),
-}
-NEED_AREA = {
-    "SPRACHE": N_("language"), "SCHULE_BILDUNG": N_("school and education"), "AUSBILDUNG": N_("vocational training"),
-    "ARBEIT": N_("work"), "AUFENTHALT": N_("residence"), "IDENTITAET_PASS": N_("identity and passport"),
-    "WOHNEN": N_("housing"), "GESUNDHEIT": N_("health"), "FINANZEN_LEISTUNGEN": N_("money and benefits"),
-    "FAMILIE": N_("family"), "FREIZEIT_SOZIALES": N_("leisure and social life"), "MOBILITAET": N_("mobility"),
-    "BEHOERDEN_ALLTAG": N_("authorities and daily life"), "RECHT_VERFAHREN": N_("law and proceedings"),
-    "SONSTIGES": N_("other"),
-}
 TABLE_LABEL = {
     "client": N_("Personal data"), "client_name_variant": N_("Name variant"), "client_nationality": N_("Nationality"),
     "client_language": N_("Language"), "residence_period": N_("Residence status"), "asylum_procedure": N_("Asylum procedure"),
@@ -120,8 +91,6 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": labels.RESIDENCE_STATUS, "phase": labels.CASE_PHASE, "access_route": labels.ACCESS_ROUTE,
     "gender": labels.GENDER, "exclusion_outcome": labels.EXCLUSION, "interpreter": INTERPRETER,
 }
-NAME_VARIANT_KIND = {"TRANSLITERATION": N_("transliteration"), "ORIGINALSCHRIFT": N_("original script"),
-                     "ALIAS": N_("alias"), "FRUEHERER_NAME": N_("former name")}
 RELATION = {"FAMILIE": N_("family"), "MENTOR": N_("mentor"), "EHRENAMT": N_("volunteer"), "RECHTSANWALT": N_("lawyer"),
             "EHEMALIGER_VORMUND": N_("former guardian"), "LEHRKRAFT": N_("teacher"), "SONSTIGE": N_("other")}
 EMBASSY_WARNING = N_("No contact with the embassy while the asylum procedure is running: an embassy "

@@ -50,38 +50,11 @@ from gk_desktop.i18n import N_, _, ngettext
 from gk_desktop.ui.close_case_dialog import CLOSURE_REASON, DESTINATION, CloseCaseDialog
 from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.widgets import format_date
+from gk_desktop.labels import GOAL_STATUS, NEED_STATUS, RESOURCE_TYPE, TASK_RESPONSIBLE, TASK_STATUS  # noqa: F401 - also imported from here
 
 Index = QModelIndex | QPersistentModelIndex
 
-NEED_STATUS = {
-    "OFFEN": N_("open"),
-    "IN_BEARBEITUNG": N_("in progress"),
-    "GEDECKT": N_("met"),
-    "NICHT_DECKBAR": N_("offer gap"),
-    "NICHT_MEHR_RELEVANT": N_("no longer relevant"),
-}
-RESOURCE_TYPE = {
-    "FAEHIGKEIT": N_("skill"),
-    "ARBEITSERFAHRUNG": N_("work experience"),
-    "BILDUNG": N_("education"),
-    "SPRACHE": N_("language"),
-    "MOTIVATION": N_("motivation"),
-    "SOZIALES_NETZ": N_("social network"),
-    "EHRENAMT": N_("volunteering"),
-    "MATERIELL": N_("material resources"),
-}
 GOAL_LEVEL = {"RICHTZIEL": N_("broad goal"), "HANDLUNGSZIEL": N_("action goal")}
-GOAL_STATUS = {
-    "ENTWURF": N_("draft"),
-    "VEREINBART": N_("agreed"),
-    "IN_ARBEIT": N_("in progress"),
-    "ERREICHT": N_("achieved"),
-    "TEILWEISE_ERREICHT": N_("partly achieved"),
-    "NICHT_ERREICHT": N_("not achieved"),
-    "VERWORFEN": N_("dropped"),
-}
-TASK_RESPONSIBLE = {"KLIENT": N_("client"), "FACHKRAFT": N_("case worker"), "PARTNER": N_("partner")}
-TASK_STATUS = {"OFFEN": N_("open"), "ERLEDIGT": N_("done"), "VERWORFEN": N_("dropped")}
 PRIORITY = {"1": N_("1 – high"), "2": N_("2 – medium"), "3": N_("3 – low")}
 # The labels of the form fields, also used to name the fields in the service's messages.
 FIELD_LABELS = {

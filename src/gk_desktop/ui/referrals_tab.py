@@ -55,22 +55,10 @@ from gk_desktop.ui.ops import Op, error_text, show_error
 from gk_desktop.ui.record_editor import FieldSpec
 from gk_desktop.ui.widgets import ask, format_date
 from gk_desktop.ui.tables import Col, RowsModel
+from gk_desktop.labels import REFERRAL_STATUS  # noqa: F401 - also imported from here
 
 Index = QModelIndex | QPersistentModelIndex
 
-REFERRAL_STATUS = {
-    "VORGESCHLAGEN": N_("Proposed"),
-    "ANGEFRAGT": N_("Requested"),
-    "ZUGESAGT": N_("Accepted"),
-    "WARTELISTE": N_("Waiting list"),
-    "ABGELEHNT_ANBIETER": N_("Declined by the provider"),
-    "ABGELEHNT_KLIENT": N_("Declined by the client"),
-    "BEGONNEN": N_("Started"),
-    "ABGESCHLOSSEN_ERFOLGREICH": N_("Completed successfully"),
-    "ABGESCHLOSSEN_OHNE_ERFOLG": N_("Completed without success"),
-    "ABGEBROCHEN": N_("Dropped out"),
-    "NICHT_ANGETRETEN": N_("Did not start"),
-}
 FUNDING_COMPONENT = {
     "GK_B1": N_("GK module 1"),
     "GK_B2": N_("GK module 2"),
