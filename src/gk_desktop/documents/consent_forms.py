@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from gk_desktop import i18n, labels
 from gk_desktop.documents import fonts
 from gk_desktop.documents.layout import ScriptText, draw_line
-from gk_desktop.documents.template import MARGIN_X, PAGE_W, build_pdf, page_info
+from gk_desktop.documents.template import MARGIN_X, PAGE_W, build_pdf, in_language, page_info
 from gk_desktop.i18n import N_, _
 
 __all__ = [
@@ -146,28 +144,15 @@ def load_text(name: str, lang: str | None = None, values: dict[str, Any] | None 
 # --------------------------------------------------------------------------- language, dates
 
 
-_LANGUAGE_LOCK = threading.RLock()
-
-
 def document_language_code(lang: str | None) -> str:
     """The language a document is made in: ``de`` or ``en`` (anything else: German)."""
     code = (lang or "").split("_")[0].split("-")[0].lower()
     return code if code in SHIPPED_LANGUAGES and code in i18n.LANGUAGES else DEFAULT_TEXT_LANGUAGE
 
 
-@contextmanager
-def document_language(lang: str | None) -> Iterator[str]:
-    """Translate into ``lang`` while the block runs (the catalog is switched back afterwards)."""
-    code = document_language_code(lang)
-    with _LANGUAGE_LOCK:
-        before = i18n.language()
-        if before != code:
-            i18n.set_language(code)
-        try:
-            yield code
-        finally:
-            if before != code:
-                i18n.set_language(before)
+def document_language(lang: str | None) -> Any:
+    """Translate into ``lang`` while the block runs (de or en; anything else: German)."""
+    return in_language(document_language_code(lang))
 
 
 def format_date(day: dt.date | str | None, lang: str | None = None, default: str = "–") -> str:

@@ -9,8 +9,10 @@ unembedded Helvetica).
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,27 @@ class PageInfo:
         self.case_code = case_code
         self.municipality = municipality
         self.logo = Path(logo) if logo else None
+
+
+_LANGUAGE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def in_language(code: str | None) -> Iterator[str]:
+    """Make a document in ``code`` (None: the program's language): the catalog is switched while
+    the block runs and back afterwards, one document at a time (every printout goes through here)."""
+    from gk_desktop import i18n
+
+    with _LANGUAGE_LOCK:
+        before = i18n.language()
+        if not code or code == before:
+            yield before
+            return
+        used = i18n.set_language(code)
+        try:
+            yield used
+        finally:
+            i18n.set_language(before)
 
 
 def page_info(settings: Any, doc_title: str, case_code: str | None = None) -> PageInfo:

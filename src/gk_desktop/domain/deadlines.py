@@ -187,14 +187,10 @@ class DeadlineConfig:
         return self.leads.get(kind) or DEFAULT_LEADS[kind]
 
     def plan(self, kind: DeadlineType) -> tuple[tuple[dt.timedelta, ...], tuple[int, ...]]:
-        """The lead times of ``kind`` as day offsets and month counts (computed once per config)."""
-        cache = self.__dict__.setdefault("_plans", {})
-        found = cache.get(kind)
-        if found is None:
-            leads = self.leads_for(kind)
-            found = cache[kind] = (tuple(lead.delta for lead in leads if lead.unit != "M"),
-                                   tuple(lead.amount for lead in leads if lead.unit == "M"))
-        return found
+        """The lead times of ``kind`` as day offsets and month counts (the engine asks once per run)."""
+        leads = self.leads_for(kind)
+        return (tuple(lead.delta for lead in leads if lead.unit != "M"),
+                tuple(lead.amount for lead in leads if lead.unit == "M"))
 
 
 @dataclass(frozen=True)

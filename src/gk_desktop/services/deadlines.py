@@ -21,6 +21,7 @@ from typing import Any
 from gk_desktop.domain import deadlines as dl
 from gk_desktop.domain import residence_checks as rc
 from gk_desktop.domain.clock import today
+from gk_desktop.domain.target_group import last_day_before_birthday
 from gk_desktop.errors import InputRejectedError, NotFoundError
 from gk_desktop.i18n import _
 from gk_desktop.services import residence
@@ -168,16 +169,6 @@ def _decisions(conn: Any, client_id: str | None = None) -> dict[str, str]:
     return {key: decision for key, decision in rows}  # the newest wins
 
 
-class _Periods:
-    """The periods of a derived client row: the current one cheaply, all of them when needed."""
-
-    @staticmethod
-    def parse(text: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
-        from gk_desktop.storage.client_rows import parse_periods
-
-        return [(st, _d(vf), _d(vu)) for st, vf, vu in parse_periods(text)]
-
-
 def _inputs(conn: Any, on: dt.date, ruleset: Any, legal: dl.LegalDates, client_id: str | None = None
             ) -> Iterable[tuple[dl.ClientInput, rc.FileFacts | None, tuple[rc.ResidencePathway, ...]]]:
     """(engine input, facts for the residence checks, the pathways to check) per client."""
@@ -234,7 +225,7 @@ def _inputs(conn: Any, on: dt.date, ruleset: Any, legal: dl.LegalDates, client_i
         pathways: tuple[rc.ResidencePathway, ...] = ()
         if running is not None and status in dl.DULDUNG_STATUSES and birth is not None:
             chosen = [rc.ResidencePathway.P25B]
-            if years_reached_minus_one(birth, legal.apply_before_birthday) >= on:
+            if last_day_before_birthday(birth, legal.apply_before_birthday) >= on:
                 chosen.insert(0, rc.ResidencePathway.P25A)
             if any(w[2] == "SV_BESCHAEFTIGUNG" for w in works) and (entry is None or entry_by is None or entry <= entry_by):
                 chosen.append(rc.ResidencePathway.P60D)
@@ -248,10 +239,6 @@ def _inputs(conn: Any, on: dt.date, ruleset: Any, legal: dl.LegalDates, client_i
                                 extra["schools"].get(cid, empty), works, extra["certificates"].get(cid, empty), ident,
                                 residence._valid_outcomes(outcomes[-1][1]) if outcomes else {})
         yield item, facts, pathways
-
-
-def years_reached_minus_one(birth: dt.date, years: int) -> dt.date:
-    return rc.years_reached(birth, years) - dt.timedelta(days=1)
 
 
 def _file_facts(birth: dt.date, fictitious: bool, entry: dt.date | None, minor_children: int | None,

@@ -9,8 +9,7 @@ chose (services/printing.py).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from gk_desktop import i18n
 from gk_desktop.documents import agreement as agreement_doc
 from gk_desktop.documents import casesheet as casesheet_doc
-from gk_desktop.documents.template import page_info
+from gk_desktop.documents.template import in_language, page_info
 from gk_desktop.domain.clock import today
 from gk_desktop.errors import NotFoundError
 from gk_desktop.i18n import _
@@ -27,18 +26,9 @@ from gk_desktop.storage import models as M
 __all__ = ["agreement", "agreement_data", "casesheet", "casesheet_data", "printing_language"]
 
 
-@contextlib.contextmanager
-def printing_language(lang: str | None) -> Iterator[str]:
-    """Switch the catalog to ``lang`` (when given) and back afterwards."""
-    before = i18n.language()
-    if lang is None or lang == before:
-        yield before
-        return
-    used = i18n.set_language(lang)
-    try:
-        yield used
-    finally:
-        i18n.set_language(before)
+def printing_language(lang: str | None) -> Any:
+    """Switch the catalog to ``lang`` (when given) and back afterwards (documents.template.in_language)."""
+    return in_language(lang)
 
 
 def _settings(settings: Any) -> Any:

@@ -713,7 +713,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.privacy_action)
 
         self.addAction(self.lock_action)
-        self.settings_view.backup_done.connect(self.refresh)
+        self.settings_view.backup_done.connect(self.refresh_summary)
         # Size and position are kept apart from saveGeometry(), which clamps to the current
         # screen: the window opens at 1024×700 or larger, as it was left.
         size = qsettings.value("main_window/size")
@@ -724,14 +724,21 @@ class MainWindow(QMainWindow):
             self.move(pos)  # only onto a screen that is still there (a laptop leaves its dock)
 
     def refresh(self) -> None:
+        """After unlock: the summary, the client list and every deadline."""
+        if self._vault is None:  # locked meanwhile
+            return
+        self.refresh_summary()
+        self.clients_view.reload()
+        self.deadlines_view.reload()
+
+    def refresh_summary(self) -> None:
+        """The facts of the Übersicht (after a backup: nothing else changed)."""
         from gk_desktop.services import session
 
         vault = self._vault
-        if vault is None:  # locked meanwhile
+        if vault is None:
             return
         Op(self, lambda _ctx: session.summary(vault)).on_success(self._show_summary).run()
-        self.clients_view.reload()
-        self.deadlines_view.reload()
 
     def _page_chosen(self, row: int) -> None:
         if row < 0:
